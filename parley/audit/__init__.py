@@ -1,0 +1,1 @@
+"""The append-only audit log: one AuditEvent per action, written in the action's transaction."""

@@ -1,0 +1,1 @@
+"""The `parley` command: demo, serve, import/export. Thin wrappers over actions and queries."""

@@ -1,0 +1,234 @@
+"""Every write to the process record. Web, API and CLI call these, never the ORM.
+
+Each action runs in one transaction: permission guard -> validate -> write -> audit event.
+Arguments are keyword-only; the acting user is explicit.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.utils.text import slugify
+
+from parley.audit.record import record_event
+from parley.core.errors import Forbidden, InvalidInput
+from parley.core.visibility import Viewer, Visibility
+from parley.processes.kinds import KINDS, RecordKind, values_of
+from parley.processes.models import (
+    Actor,
+    Citation,
+    Person,
+    Process,
+    ProcessRecord,
+    RoleAssignment,
+    Source,
+)
+from parley.processes.permissions import (
+    can,
+    can_record_position_for,
+    require,
+    viewer_for,
+    visible,
+)
+from parley.processes.roles import Permission, Role, RoleStatus
+
+PROCESS_FIELDS = (
+    "slug", "title", "summary", "conflict", "track", "phase", "decision_rule",
+    "started_on", "ended_on", "visibility", "is_illustrative",
+)  # fmt: skip
+
+
+def _clean(row: models.Model, exclude: list[str] | None = None) -> None:
+    """Run the model's own validation; raise InvalidInput naming each field."""
+    try:
+        row.full_clean(exclude=exclude)
+    except ValidationError as error:
+        raise InvalidInput(error.message_dict) from None
+
+
+def _reject_unknown(data: dict[str, Any], allowed: tuple[str, ...]) -> None:
+    unknown = sorted(set(data) - set(allowed))
+    if unknown:
+        raise InvalidInput({name: ["Unknown field."] for name in unknown})
+
+
+@transaction.atomic
+def create_process(*, user: Any, data: dict[str, Any]) -> Process:
+    """Open a new process; its creator becomes its mediator."""
+    if not getattr(user, "is_authenticated", False):
+        raise Forbidden("Sign in to open a process.")
+    _reject_unknown(data, PROCESS_FIELDS)
+    process = Process(**data)
+    _clean(process)
+    process.save()
+    person = Person.objects.create(
+        process=process, key=_unique_key(process, Person, user.get_username()),
+        display_name=user.get_full_name() or user.get_username(), user=user,
+        consent_to_be_named=Person.Consent.PROCESS, visibility=Visibility.MEDIATION.value,
+    )  # fmt: skip
+    RoleAssignment.objects.create(
+        process=process, key=_unique_key(process, RoleAssignment, f"mediator-{person.key}"),
+        role=Role.MEDIATOR, status=RoleStatus.ACCEPTED, person=person,
+        visibility=Visibility.MEDIATION.value,
+    )  # fmt: skip
+    record_event(user=user, verb="process.created", target=process, process_id=process.pk,
+                 data={"slug": process.slug, "title": process.title})  # fmt: skip
+    return process
+
+
+@transaction.atomic
+def update_process(*, user: Any, process: Process, data: dict[str, Any]) -> Process:
+    """Change the process's own fields (not its slug)."""
+    require(viewer_for(user, process), Permission.MANAGE_RECORD)
+    _reject_unknown(data, tuple(f for f in PROCESS_FIELDS if f != "slug"))
+    for name, value in data.items():
+        setattr(process, name, value)
+    _clean(process)
+    process.save()
+    record_event(user=user, verb="process.updated", target=process, process_id=process.pk,
+                 data={name: str(value) for name, value in data.items()})  # fmt: skip
+    return process
+
+
+@transaction.atomic
+def create_record(
+    *, user: Any, process: Process, kind: RecordKind, data: dict[str, Any]
+) -> ProcessRecord:
+    """Add a record of *kind* to *process* from *data* (field name -> value; refs as rows)."""
+    viewer = viewer_for(user, process)
+    _require_write(viewer, kind, data)
+    _reject_unknown(data, kind.editable_fields)
+    audience = data.pop("audience", [])
+    _check_references(viewer, process, kind, data, audience)
+    row = kind.model(process=process, **_with_defaults(viewer, kind, data))
+    if not row.key:
+        row.key = _unique_key(process, kind.model, str(data.get(kind.title_field) or kind.name))
+    _clean(row)
+    row.save()
+    row.audience.set(audience)
+    record_event(user=user, verb=f"{kind.name}.created", target=row, process_id=process.pk,
+                 data=_jsonable(values_of(kind, row)))  # fmt: skip
+    return row
+
+
+@transaction.atomic
+def update_record(
+    *, user: Any, process: Process, kind: RecordKind, row: ProcessRecord, data: dict[str, Any]
+) -> ProcessRecord:
+    """Change fields of an existing record; lowering its visibility needs consent."""
+    viewer = viewer_for(user, process)
+    if kind.append_only:
+        raise Forbidden(f"{kind.label_plural.capitalize()} are append-only: record a new one.")
+    require(viewer, Permission.MANAGE_RECORD)
+    _reject_unknown(data, kind.editable_fields)
+    audience = data.pop("audience", None)
+    _check_references(viewer, process, kind, data, audience or [])
+    before = values_of(kind, row)
+    _check_lowering(viewer, row, Visibility(data.get("visibility", row.visibility)))
+    for name, value in data.items():
+        setattr(row, name, value)
+    _clean(row)
+    row.save()
+    if audience is not None:
+        row.audience.set(audience)
+    record_event(user=user, verb=f"{kind.name}.updated", target=row, process_id=process.pk,
+                 data=_jsonable(_changes(before, values_of(kind, row))))  # fmt: skip
+    return row
+
+
+@transaction.atomic
+def cite(
+    *, user: Any, process: Process, target: ProcessRecord, source: Source,
+    quote: str = "", locator: str = "", field: str = "",
+) -> Citation:  # fmt: skip
+    """Record that *target* (optionally one field of it) rests on *source*."""
+    viewer = viewer_for(user, process)
+    require(viewer, Permission.MANAGE_RECORD)
+    if source.process_id != process.pk or target.process_id != process.pk:
+        raise InvalidInput({"source": ["No such source in this process."]})
+    if field and field not in {f.name for f in target._meta.get_fields()}:
+        raise InvalidInput({"field": [f"{type(target).__name__} has no field '{field}'."]})
+    citation = Citation(process=process, source=source, target=target, quote=quote,
+                        locator=locator, field=field)  # fmt: skip
+    _clean(citation, exclude=["target_type", "target_id"])
+    citation.save()
+    record_event(user=user, verb="citation.created", target=citation, process_id=process.pk,
+                 data={"source": source.key, "target": f"{target._meta.label_lower}:{target.key}"})
+    return citation
+
+
+def _require_write(viewer: Viewer, kind: RecordKind, data: dict[str, Any]) -> None:
+    if kind is KINDS["positions"] and isinstance(data.get("actor"), Actor):
+        if can_record_position_for(viewer, data["actor"].pk):
+            return
+        raise Forbidden("Only the party's head of delegation or the mediation team may do this.")
+    require(viewer, Permission.MANAGE_RECORD)
+
+
+def _with_defaults(viewer: Viewer, kind: RecordKind, data: dict[str, Any]) -> dict[str, Any]:
+    """Fill what the user left out: a position is confidential to its party by default."""
+    if kind is KINDS["positions"]:
+        data.setdefault("party", data.get("actor"))
+        data.setdefault("visibility", Visibility.PARTY.value)
+        if not viewer.is_mediation and data["party"] != data.get("actor"):
+            raise InvalidInput({"party": ["A party records positions only for itself."]})
+    return data
+
+
+def _check_references(
+    viewer: Viewer, process: Process, kind: RecordKind, data: dict[str, Any], audience: list[Any]
+) -> None:
+    """Reject references to rows of another process or rows the user may not see.
+
+    The message is the same for both, so a reference cannot probe for hidden rows.
+    """
+    refs = kind.reference_fields()
+    for name, value in [*((n, data.get(n)) for n in refs), *(("audience", a) for a in audience)]:
+        if value is None:
+            continue
+        model = type(value)
+        if not isinstance(value, ProcessRecord) or not visible(viewer, model, process).filter(
+            pk=value.pk
+        ).exists():
+            raise InvalidInput({name: [f"No such {model._meta.verbose_name} in this process."]})
+
+
+def _check_lowering(viewer: Viewer, row: ProcessRecord, new: Visibility) -> None:
+    """Allow widening a record's audience only with its originator's consent.
+
+    A party's own record may be widened by that party's head; any other by the lead mediator.
+    """
+    if new.rank >= row.level.rank:
+        return
+    if row.party_id is not None and row.level.rank >= Visibility.PARTY.rank:
+        if row.party_id in viewer.head_of_party_ids:
+            return
+        raise Forbidden("Only the party that owns this record may widen its audience.")
+    if not can(viewer, Permission.LOWER_VISIBILITY):
+        raise Forbidden("Only the lead mediator may widen the audience of this record.")
+
+
+def _unique_key(process: Process, model: type[ProcessRecord], text: str) -> str:
+    """Return a slug from *text* not yet used by *model* in *process*."""
+    base = slugify(text)[:70] or model.__name__.lower()
+    taken = set(
+        model.objects.filter(process=process, key__startswith=base).values_list("key", flat=True)
+    )
+    key, n = base, 1
+    while key in taken:
+        n += 1
+        key = f"{base}-{n}"
+    return key
+
+
+def _changes(before: dict[str, object], after: dict[str, object]) -> dict[str, object]:
+    return {name: {"old": before[name], "new": after[name]}
+            for name in after if before.get(name) != after[name]}  # fmt: skip
+
+
+def _jsonable(values: dict[str, object]) -> dict[str, object]:
+    """Return *values* with anything JSON cannot hold turned into text."""
+    plain = (str, int, float, bool, type(None), list, dict)
+    return {k: v if isinstance(v, plain) else str(v) for k, v in values.items()}

@@ -1,0 +1,1 @@
+"""Server-rendered pages: thin views that parse input, call one action or query, render."""
