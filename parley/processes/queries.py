@@ -17,6 +17,7 @@ from parley.core.dates import PartialDate
 from parley.core.visibility import Viewer
 from parley.processes import models as m
 from parley.processes.permissions import visible
+from parley.processes.redaction import ReadScope
 
 CitationMap = dict[tuple[int, int], list[m.Citation]]
 
@@ -63,30 +64,52 @@ def cited(citations: CitationMap, row: Any) -> list[m.Citation]:
 
 
 def process_overview(viewer: Viewer, process: m.Process) -> ProcessOverview:
-    """Load the process page for *viewer* in a number of queries independent of its size."""
-    sources = list(visible(viewer, m.Source, process))
+    """Load the process page for *viewer* in a number of queries independent of its size.
+
+    References to rows the viewer may not read come back as None (see redaction.py).
+    """
+    scope = ReadScope(viewer, process)
+    sources = scope.redact(visible(viewer, m.Source, process))
+    rounds = scope.redact(_rounds(viewer, process))
+    delegations = scope.redact(_delegations(viewer, process))
+    letters = scope.redact(_letters(viewer, process))
+    outcomes = scope.redact(_outcomes(viewer, process))
+    for children in _children(rounds, delegations, letters, outcomes):
+        scope.redact(children)
     return ProcessOverview(
         process=process,
         viewer=viewer,
-        rounds=list(_rounds(viewer, process)),
-        actors=list(visible(viewer, m.Actor, process)),
-        people=list(visible(viewer, m.Person, process).select_related("affiliation")),
-        participations=list(
+        rounds=rounds,
+        actors=scope.redact(visible(viewer, m.Actor, process)),
+        people=scope.redact(visible(viewer, m.Person, process).select_related("affiliation")),
+        participations=scope.redact(
             visible(viewer, m.Participation, process).select_related("actor", "round")
         ),
-        delegations=list(_delegations(viewer, process)),
-        roles=list(
+        delegations=delegations,
+        roles=scope.redact(
             visible(viewer, m.RoleAssignment, process).select_related(
                 "person", "actor", "represents", "round"
             )
         ),
-        letters=list(_letters(viewer, process)),
-        issues=list(visible(viewer, m.Issue, process)),
-        threads=position_threads(viewer, process),
-        outcomes=list(_outcomes(viewer, process)),
+        letters=letters,
+        issues=scope.redact(visible(viewer, m.Issue, process)),
+        threads=position_threads(viewer, process, scope),
+        outcomes=outcomes,
         sources=sources,
         citations=citations_visible_to(viewer, process, sources),
     )
+
+
+def _children(*parents: list[Any]) -> list[list[Any]]:
+    """Return the prefetched child lists (sessions, members, signatories, endorsements)."""
+    names = ("sessions", "members", "signatories", "endorsements")
+    return [
+        list(getattr(row, name).all())
+        for rows in parents
+        for row in rows
+        for name in names
+        if hasattr(row, name)
+    ]
 
 
 def _rounds(viewer: Viewer, process: m.Process) -> QuerySet[m.Round]:
@@ -123,9 +146,12 @@ def _outcomes(viewer: Viewer, process: m.Process) -> QuerySet[m.Outcome]:
     )
 
 
-def position_threads(viewer: Viewer, process: m.Process) -> list[PositionThread]:
+def position_threads(
+    viewer: Viewer, process: m.Process, scope: ReadScope | None = None
+) -> list[PositionThread]:
     """Return each actor × issue position history the viewer may see, oldest first."""
-    positions = (
+    scope = scope or ReadScope(viewer, process)
+    positions = scope.redact(
         visible(viewer, m.Position, process)
         .select_related("actor", "issue")
         .order_by("issue__title", "actor__name", "created_at", "id")
@@ -134,9 +160,10 @@ def position_threads(viewer: Viewer, process: m.Process) -> list[PositionThread]
     for position in positions:
         pair = (position.actor_id, position.issue_id)
         if pair not in threads:
-            threads[pair] = PositionThread(position.actor, position.issue)
+            threads[pair] = PositionThread(position.actor, position.issue)  # type: ignore[arg-type]
         threads[pair].history.append(position)
-    return list(threads.values())
+    # A thread whose actor or issue is hidden is dropped whole: it would say nothing true.
+    return [t for t in threads.values() if t.actor is not None and t.issue is not None]
 
 
 def citations_visible_to(

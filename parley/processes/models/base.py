@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 
 from parley.core.visibility import Visibility
@@ -53,3 +55,8 @@ class ProcessRecord(models.Model):
     @property
     def level(self) -> Visibility:
         return Visibility(self.visibility)
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if getattr(self, "is_redacted_copy", False):
+            raise RuntimeError("a row redacted for a viewer is read-only; re-fetch it to write")
+        super().save(*args, **kwargs)

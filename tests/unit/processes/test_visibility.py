@@ -36,3 +36,29 @@ def test_position_history_keeps_the_public_line_for_outsiders(world):  # type: i
     [thread] = overview.threads
     assert thread.current.statement == "A's public line"
     assert len(thread.history) == 1
+
+
+def test_reference_to_a_hidden_row_reads_as_none(world):  # type: ignore[no-untyped-def]
+    """A public round held at a mediation-only venue shows no venue to an outsider."""
+    from tests.world import add
+
+    venue = add(world, "venues", key="safe-house", name="Safe house", visibility="mediation")
+    add(world, "rounds", key="round-x", name="Round X", sequence=5, venue=venue)
+    outsider = viewer_for(world.users["outsider"], world.process)
+    mediator = viewer_for(world.users["mediator"], world.process)
+    [seen] = [r for r in process_overview(outsider, world.process).rounds if r.key == "round-x"]
+    [full] = [r for r in process_overview(mediator, world.process).rounds if r.key == "round-x"]
+    assert seen.venue is None
+    assert full.venue == venue
+
+
+def test_a_redacted_copy_cannot_be_saved(world):  # type: ignore[no-untyped-def]
+    """Saving a row whose references were hidden for a viewer would erase them: it is refused."""
+    from tests.world import add
+
+    venue = add(world, "venues", key="safe-house", name="Safe house", visibility="mediation")
+    add(world, "rounds", key="round-x", name="Round X", sequence=5, venue=venue)
+    outsider = viewer_for(world.users["outsider"], world.process)
+    [seen] = [r for r in process_overview(outsider, world.process).rounds if r.key == "round-x"]
+    with pytest.raises(RuntimeError, match="read-only"):
+        seen.save()
