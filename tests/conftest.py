@@ -14,7 +14,7 @@ def world(db: None) -> World:
 
 
 @pytest.fixture
-def client_for(world: World):  # type: ignore[no-untyped-def]
+def client_for(world: World):
     """Return a function giving a Client signed in as a persona (anonymous: not signed in)."""
 
     def make(persona: str) -> Client:

@@ -90,7 +90,7 @@ def _grant_roles(world: World) -> None:
     for persona, (role, party) in grants.items():
         person = add(world, "people", key=persona.replace("_", "-"), display_name=persona,
                      visibility=Visibility.MEDIATION.value)  # fmt: skip
-        world.users[persona].people.add(person)  # type: ignore[union-attr]
+        world.users[persona].people.add(person)  # type: ignore[union-attr, arg-type]
         add(world, "role-assignments", key=f"role-{person.key}", role=role, person=person,
             represents=party, visibility=Visibility.MEDIATION.value)  # fmt: skip
 
@@ -101,8 +101,16 @@ def _add_confidential_rows(world: World) -> None:
         statement=f"A's bottom line {CANARY_A}")  # fmt: skip
     add(world, "positions", key="pos-b", actor=world.party_b, issue=issue, stance="opposes",
         statement=f"B's bottom line {CANARY_B}")  # fmt: skip
-    add(world, "positions", key="pos-a-public", actor=world.party_a, issue=issue,
-        stance="conditional", statement="A's public line", visibility=Visibility.PUBLIC.value)
+    add(
+        world,
+        "positions",
+        key="pos-a-public",
+        actor=world.party_a,
+        issue=issue,
+        stance="conditional",
+        statement="A's public line",
+        visibility=Visibility.PUBLIC.value,
+    )
     add(world, "rounds", key="round-1", name="Round 1", sequence=1, status="held",
         starts_on="2015-05-25")  # fmt: skip
     add(world, "rounds", key="round-secret", name=f"Back channel {CANARY_MEDIATION}",

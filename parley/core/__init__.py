@@ -1,1 +1,1 @@
-"""Shared kernel: visibility levels, partial dates, errors and the base model. Nothing domain-specific."""
+"""Shared kernel: visibility levels, partial dates, errors, fields. Nothing domain-specific."""

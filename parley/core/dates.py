@@ -29,7 +29,7 @@ class PartialDateError(ValueError):
     """Raised for a string that is not a valid partial date; the message says why."""
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class PartialDate:
     """A calendar date known to the year, the month or the day."""
 
@@ -57,6 +57,10 @@ class PartialDate:
                 dt.date(year, month, day)
             except ValueError:
                 raise PartialDateError(f"'{text}' is not a day of the calendar") from None
+
+    def sort_key(self) -> tuple[int, int, int]:
+        """Return a key that orders a month before its days and a year before its months."""
+        return (self.year, self.month or 0, self.day or 0)
 
     @property
     def precision(self) -> Precision:

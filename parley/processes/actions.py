@@ -154,8 +154,13 @@ def cite(
                         locator=locator, field=field)  # fmt: skip
     _clean(citation, exclude=["target_type", "target_id"])
     citation.save()
-    record_event(user=user, verb="citation.created", target=citation, process_id=process.pk,
-                 data={"source": source.key, "target": f"{target._meta.label_lower}:{target.key}"})
+    record_event(
+        user=user,
+        verb="citation.created",
+        target=citation,
+        process_id=process.pk,
+        data={"source": source.key, "target": f"{target._meta.label_lower}:{target.key}"},
+    )
     return citation
 
 
@@ -189,9 +194,10 @@ def _check_references(
         if value is None:
             continue
         model = type(value)
-        if not isinstance(value, ProcessRecord) or not visible(viewer, model, process).filter(
-            pk=value.pk
-        ).exists():
+        if (
+            not isinstance(value, ProcessRecord)
+            or not visible(viewer, model, process).filter(pk=value.pk).exists()
+        ):
             raise InvalidInput({name: [f"No such {model._meta.verbose_name} in this process."]})
 
 
@@ -213,9 +219,8 @@ def _check_lowering(viewer: Viewer, row: ProcessRecord, new: Visibility) -> None
 def _unique_key(process: Process, model: type[ProcessRecord], text: str) -> str:
     """Return a slug from *text* not yet used by *model* in *process*."""
     base = slugify(text)[:70] or model.__name__.lower()
-    taken = set(
-        model.objects.filter(process=process, key__startswith=base).values_list("key", flat=True)
-    )
+    rows = model._default_manager.filter(process=process, key__startswith=base)
+    taken = set(rows.values_list("key", flat=True))
     key, n = base, 1
     while key in taken:
         n += 1

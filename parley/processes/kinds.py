@@ -45,7 +45,7 @@ class RecordKind:
         for name in self.editable_fields:
             field = self.model._meta.get_field(name)
             if field.is_relation and field.related_model is not None:
-                refs[name] = field.related_model  # type: ignore[assignment]
+                refs[name] = field.related_model
         return refs
 
 

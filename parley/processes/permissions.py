@@ -88,7 +88,7 @@ def visible_q(viewer: Viewer) -> Q:
 
 def visible(viewer: Viewer, model: type[R], process: Process) -> QuerySet[R]:
     """Return *model*'s rows in *process* that *viewer* may read, each once."""
-    rows = model.objects.filter(process=process)
+    rows: QuerySet[R] = model._default_manager.filter(process=process)
     if viewer.party_ids and not viewer.is_mediation:
         # The subgroup clause joins the audience table; a subquery keeps each row once.
         return rows.filter(pk__in=rows.filter(visible_q(viewer)).values("pk"))
@@ -102,7 +102,11 @@ def processes_visible_to(user: Any) -> QuerySet[Process]:
         return Process.objects.filter(public)
     mine = RoleAssignment.objects.filter(person__user=user, status=RoleStatus.ACCEPTED)
     process_level = Q(
-        visibility__in=[Visibility.PROCESS.value, Visibility.SUBGROUP.value, Visibility.PARTY.value],
+        visibility__in=[
+            Visibility.PROCESS.value,
+            Visibility.SUBGROUP.value,
+            Visibility.PARTY.value,
+        ],
         pk__in=mine.filter(role__in=ACCREDITED_ROLES).values("process_id"),
     )
     team_level = Q(
@@ -128,6 +132,5 @@ def access_record_by_key(viewer: Viewer, model: type[R], process: Process, key: 
     """Return the row *key* of *model* in *process* if *viewer* may read it, else NotFound."""
     row = visible(viewer, model, process).filter(key=key).first()
     if row is None:
-        raise NotFound(model._meta.verbose_name)
+        raise NotFound(str(model._meta.verbose_name))
     return row
-

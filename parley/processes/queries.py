@@ -160,7 +160,7 @@ def position_threads(
     for position in positions:
         pair = (position.actor_id, position.issue_id)
         if pair not in threads:
-            threads[pair] = PositionThread(position.actor, position.issue)  # type: ignore[arg-type]
+            threads[pair] = PositionThread(position.actor, position.issue)
         threads[pair].history.append(position)
     # A thread whose actor or issue is hidden is dropped whole: it would say nothing true.
     return [t for t in threads.values() if t.actor is not None and t.issue is not None]

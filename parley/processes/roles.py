@@ -44,7 +44,7 @@ class Permission(StrEnum):
 
 
 PERMISSION_DESCRIPTIONS: dict[Permission, str] = {
-    Permission.MANAGE_RECORD: "Create and edit the process record: rounds, actors, people, letters…",
+    Permission.MANAGE_RECORD: "Create and edit the process record: rounds, actors, people…",
     Permission.RECORD_ANY_POSITION: "Record any party's position on an issue.",
     Permission.RECORD_OWN_POSITION: "Record the position of the party one heads.",
     Permission.READ_AUDIT_LOG: "Read the process's audit log.",

@@ -1,1 +1,1 @@
-"""Settings: ``base`` holds everything; ``demo``, ``test`` and ``prod`` override what must differ."""
+"""Settings: ``base`` holds everything; ``demo``, ``test`` and ``prod`` override what differs."""

@@ -173,7 +173,9 @@ class RoleAssignment(ProcessRecord):
     """
 
     role = models.CharField(max_length=30, choices=Role.choices)
-    status = models.CharField(max_length=20, choices=RoleStatus.choices, default=RoleStatus.ACCEPTED)
+    status = models.CharField(
+        max_length=20, choices=RoleStatus.choices, default=RoleStatus.ACCEPTED
+    )
     person = models.ForeignKey(
         Person, null=True, blank=True, on_delete=models.PROTECT, related_name="roles"
     )

@@ -52,11 +52,11 @@ class ProcessRecord(models.Model):
             )
         ]
 
-    @property
-    def level(self) -> Visibility:
-        return Visibility(self.visibility)
-
     def save(self, *args: Any, **kwargs: Any) -> None:
         if getattr(self, "is_redacted_copy", False):
             raise RuntimeError("a row redacted for a viewer is read-only; re-fetch it to write")
         super().save(*args, **kwargs)
+
+    @property
+    def level(self) -> Visibility:
+        return Visibility(self.visibility)

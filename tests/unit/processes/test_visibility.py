@@ -12,7 +12,7 @@ from tests.world import ALL_CANARIES, ENTITLED, PERSONAS
 pytestmark = pytest.mark.django_db
 
 
-def _texts(world, persona):  # type: ignore[no-untyped-def]
+def _texts(world, persona):
     viewer = viewer_for(world.users[persona], world.process)
     rows = [
         *(p.statement for p in visible(viewer, Position, world.process)),
@@ -23,14 +23,14 @@ def _texts(world, persona):  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
-def test_visible_rows_carry_only_entitled_canaries(world, persona):  # type: ignore[no-untyped-def]
+def test_visible_rows_carry_only_entitled_canaries(world, persona):
     """A persona reads every canary it is entitled to and none of the others."""
     text = _texts(world, persona)
     for canary in ALL_CANARIES:
         assert (canary in text) == (canary in ENTITLED[persona]), canary
 
 
-def test_position_history_keeps_the_public_line_for_outsiders(world):  # type: ignore[no-untyped-def]
+def test_position_history_keeps_the_public_line_for_outsiders(world):
     """An outsider sees party A's public position as its current one, not the confidential one."""
     overview = process_overview(viewer_for(world.users["outsider"], world.process), world.process)
     [thread] = overview.threads
@@ -38,7 +38,7 @@ def test_position_history_keeps_the_public_line_for_outsiders(world):  # type: i
     assert len(thread.history) == 1
 
 
-def test_reference_to_a_hidden_row_reads_as_none(world):  # type: ignore[no-untyped-def]
+def test_reference_to_a_hidden_row_reads_as_none(world):
     """A public round held at a mediation-only venue shows no venue to an outsider."""
     from tests.world import add
 
@@ -52,7 +52,7 @@ def test_reference_to_a_hidden_row_reads_as_none(world):  # type: ignore[no-unty
     assert full.venue == venue
 
 
-def test_a_redacted_copy_cannot_be_saved(world):  # type: ignore[no-untyped-def]
+def test_a_redacted_copy_cannot_be_saved(world):
     """Saving a row whose references were hidden for a viewer would erase them: it is refused."""
     from tests.world import add
 

@@ -1,0 +1,40 @@
+# Shared set-up steps for scripts/demo and scripts/test. Sourced, not run.
+# Each step is idempotent and quick when there is nothing to do.
+
+PYTHON=${PYTHON:-python3.11}
+
+ensure_venv() {
+  # Reinstall only when pyproject.toml changed since the last install.
+  local stamp=.venv/.installed-from
+  local want
+  want=$(sha256sum pyproject.toml | cut -d' ' -f1)
+  if [ ! -x .venv/bin/python ]; then
+    command -v "$PYTHON" >/dev/null || PYTHON=python3
+    "$PYTHON" -m venv .venv
+  fi
+  if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+    .venv/bin/pip install --quiet --upgrade pip
+    .venv/bin/pip install --quiet -e '.[dev]'
+    echo "$want" > "$stamp"
+  fi
+}
+
+ensure_chromium() {
+  # The browser tests drive Debian's Chromium; Playwright never downloads a browser here.
+  command -v chromium >/dev/null && return
+  echo "Installing Debian's chromium (the browser tests need it)..."
+  local sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium >/dev/null
+}
+
+ensure_postgres() {
+  # The suite runs on PostgreSQL too; start the local cluster if it is down.
+  pg_isready -q -h 127.0.0.1 -p 5432 && return
+  echo "Starting PostgreSQL..."
+  pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -1)" main start
+  for _ in $(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && return; sleep 1; done
+  echo "PostgreSQL did not start" >&2
+  return 1
+}

@@ -1,0 +1,133 @@
+"""Actions: guard, validate, write and audit in one transaction."""
+
+from __future__ import annotations
+
+import pytest
+
+from parley.audit.models import AuditEvent
+from parley.core.errors import Forbidden, InvalidInput
+from parley.processes import actions
+from parley.processes.kinds import KINDS
+from parley.processes.models import Position, Round
+from tests.world import build_world
+
+pytestmark = pytest.mark.django_db
+
+
+def _round(world, persona="mediator", **data):
+    data = {"name": "Round 9", "sequence": 9, **data}
+    return actions.create_record(
+        user=world.users[persona], process=world.process, kind=KINDS["rounds"], data=data
+    )
+
+
+def test_create_record_writes_an_audit_event(world):
+    row = _round(world, starts_on="2015-01")
+    event = AuditEvent.objects.get(verb="rounds.created", target_id=str(row.pk))
+    assert event.user == world.users["mediator"]
+    assert event.process_id == world.process.pk
+    assert event.data["starts_on"] == "2015-01"
+
+
+def test_a_failing_audit_write_leaves_nothing_behind(world, monkeypatch):
+    """If the audit insert fails, the round must not exist either: one transaction."""
+    before = Round.objects.count()
+
+    def broken(**kwargs):
+        raise RuntimeError("audit store down")
+
+    monkeypatch.setattr(actions, "record_event", broken)
+    with pytest.raises(RuntimeError, match="audit store down"):
+        _round(world)
+    assert Round.objects.count() == before
+
+
+def test_bad_date_names_the_field(world):
+    with pytest.raises(InvalidInput) as error:
+        _round(world, starts_on="2015-13")
+    assert error.value.errors == {"starts_on": ["'2015-13' has no month 13"]}
+
+
+def test_unknown_field_is_refused(world):
+    with pytest.raises(InvalidInput) as error:
+        _round(world, colour="red")
+    assert error.value.errors == {"colour": ["Unknown field."]}
+
+
+def test_duplicate_key_is_refused(world):
+    _round(world, key="r9")
+    with pytest.raises(InvalidInput) as error:
+        _round(world, key="r9")
+    assert "__all__" in error.value.errors
+
+
+def test_a_party_member_may_not_add_rounds(world):
+    with pytest.raises(Forbidden):
+        _round(world, persona="party_a_member")
+
+
+def test_reference_to_another_process_reads_like_a_missing_one(world):
+    other = build_world("other")
+    venue = actions.create_record(
+        user=other.users["mediator"], process=other.process, kind=KINDS["venues"],
+        data={"name": "Elsewhere"},
+    )  # fmt: skip
+    with pytest.raises(InvalidInput) as error:
+        _round(world, venue=venue)
+    assert error.value.errors == {"venue": ["No such venue in this process."]}
+
+
+def _position(world, persona, party, **data):
+    return actions.create_record(
+        user=world.users[persona], process=world.process, kind=KINDS["positions"],
+        data={"actor": party, "issue": world.rows["fighters"], "stance": "supports", **data},
+    )  # fmt: skip
+
+
+def test_a_party_head_records_its_own_position_confidentially(world):
+    position = _position(world, "party_a_lead", world.party_a)
+    assert position.visibility == "party"
+    assert position.party == world.party_a
+
+
+def test_a_party_head_may_not_record_another_partys_position(world):
+    with pytest.raises(Forbidden):
+        _position(world, "party_a_lead", world.party_b)
+
+
+def test_a_delegate_may_not_record_positions(world):
+    with pytest.raises(Forbidden):
+        _position(world, "party_a_member", world.party_a)
+
+
+def test_positions_are_append_only(world):
+    position = world.rows["pos-a"]
+    with pytest.raises(Forbidden, match="append-only"):
+        actions.update_record(
+            user=world.users["mediator"], process=world.process, kind=KINDS["positions"],
+            row=position, data={"stance": "opposes"},
+        )  # fmt: skip
+    assert Position.objects.get(pk=position.pk).stance == "supports"
+
+
+def _widen(world, persona, row, level):
+    kind = KINDS["positions"] if isinstance(row, Position) else KINDS["rounds"]
+    return actions.update_record(
+        user=world.users[persona], process=world.process, kind=kind, row=row,
+        data={"visibility": level},
+    )  # fmt: skip
+
+
+def test_only_the_lead_widens_a_mediation_record(world):
+    secret = world.rows["round-secret"]
+    with pytest.raises(Forbidden):
+        _widen(world, "party_a_lead", secret, "public")
+    assert _widen(world, "mediator", secret, "process").visibility == "process"
+    assert AuditEvent.objects.filter(verb="rounds.updated", target_id=str(secret.pk)).exists()
+
+
+def test_the_lead_may_not_widen_a_partys_record_without_the_party(world):
+    """A party's confidential round note stays with the party until the party itself widens it."""
+    row = _round(world, key="a-note", visibility="party", party=world.party_a)
+    with pytest.raises(Forbidden, match="party that owns"):
+        _widen(world, "mediator", row, "public")
