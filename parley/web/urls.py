@@ -1,13 +1,29 @@
+"""Every page of the web interface, in the ``web`` namespace (see docs: the access matrix)."""
+
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.contrib.auth import views as auth_views
 from django.urls import path
+
+from parley.web.views import home, processes, records
 
 app_name = "web"
 
+RECORD = "p/<slug:slug>/<slug:kind>/<slug:key>/"
 
-def home(request: HttpRequest) -> HttpResponse:
-    return HttpResponse("Parley")
-
-
-urlpatterns = [path("", home, name="home"), path("login/", home, name="login")]
+urlpatterns = [
+    path("", home.home, name="home"),
+    path("healthz", home.healthz, name="healthz"),
+    path("login/", auth_views.LoginView.as_view(template_name="web/login.html"), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("processes/new/", processes.process_create, name="process-create"),
+    path("p/<slug:slug>/", processes.process_detail, name="process-detail"),
+    path("p/<slug:slug>/timeline/", processes.process_timeline, name="process-timeline"),
+    path("p/<slug:slug>/edit/", processes.process_edit, name="process-edit"),
+    path("p/<slug:slug>/audit/", processes.process_audit, name="process-audit"),
+    # Before the record page: "new" would otherwise read as a record's key.
+    path("p/<slug:slug>/<slug:kind>/new/", records.record_create, name="record-create"),
+    path(RECORD, records.record_detail, name="record-detail"),
+    path(f"{RECORD}edit/", records.record_edit, name="record-edit"),
+    path(f"{RECORD}cite/", records.record_cite, name="record-cite"),
+]
