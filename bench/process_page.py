@@ -64,14 +64,17 @@ def main() -> None:
 
     started = time.perf_counter()
     world = build_world(slug=f"bench-{os.getpid()}")
-    grow_process(world.users["mediator"], world.process, actors=50, rounds=20, positions=500)
+    mediator = world.users["mediator"]
+    assert mediator is not None
+    grow_process(mediator, world.process, actors=50, rounds=20, positions=500)
     print(f"built 50 actors, 20 rounds, 500 positions in {time.perf_counter() - started:.1f} s")
     url = f"/p/{world.process.slug}/"
     print(f"{'persona':<14} {'queries':>7} {'p50 ms':>8} {'p95 ms':>8}  ({args.requests} requests)")
     for persona in ("mediator", "party_a_lead", "anonymous"):
         client = Client()
-        if world.users[persona] is not None:
-            client.force_login(world.users[persona])
+        user = world.users[persona]
+        if user is not None:
+            client.force_login(user)
         samples, queries = time_page(client, url, args.requests)
         p50, p95 = statistics.median(samples), percentile(samples, 0.95)
         print(f"{persona:<14} {queries:>7} {p50:>8.1f} {p95:>8.1f}")

@@ -6,6 +6,7 @@ Arguments are keyword-only; the acting user is explicit.
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -64,7 +65,7 @@ def create_process(*, user: Any, data: dict[str, Any]) -> Process:
     _clean(process)
     process.save()
     person = Person.objects.create(
-        process=process, key=_unique_key(process, Person, user.get_username()),
+        process=process, key=_unique_key(process, Person, "person"),
         display_name=user.get_full_name() or user.get_username(), user=user,
         consent_to_be_named=Person.Consent.PROCESS, visibility=Visibility.MEDIATION.value,
     )  # fmt: skip
@@ -102,9 +103,10 @@ def create_record(
     _reject_unknown(data, kind.editable_fields)
     audience = data.pop("audience", [])
     _check_references(viewer, process, kind, data, audience)
+    _check_key_choice(viewer, data)
     row = kind.model(process=process, **_with_defaults(viewer, kind, data))
-    if not row.key:
-        row.key = _unique_key(process, kind.model, str(data.get(kind.title_field) or kind.name))
+    row.key = row.key or _new_key(viewer, process, kind, data)
+    _check_key(row.key)
     _clean(row)
     row.save()
     row.audience.set(audience)
@@ -119,14 +121,14 @@ def update_record(
 ) -> ProcessRecord:
     """Change fields of an existing record; lowering its visibility needs consent."""
     viewer = viewer_for(user, process)
-    if kind.append_only:
-        raise Forbidden(f"{kind.label_plural.capitalize()} are append-only: record a new one.")
+    require_editable(kind)
     require(viewer, Permission.MANAGE_RECORD)
     _reject_unknown(data, kind.editable_fields)
     audience = data.pop("audience", None)
     _check_references(viewer, process, kind, data, audience or [])
     before = values_of(kind, row)
     _check_lowering(viewer, row, Visibility(data.get("visibility", row.visibility)))
+    _check_key(data.get("key", row.key))
     for name, value in data.items():
         setattr(row, name, value)
     _clean(row)
@@ -136,6 +138,12 @@ def update_record(
     record_event(user=user, verb=f"{kind.name}.updated", target=row, process_id=process.pk,
                  data=_jsonable(_changes(before, values_of(kind, row))))  # fmt: skip
     return row
+
+
+def require_editable(kind: RecordKind) -> None:
+    """Raise Forbidden for a kind whose rows never change once recorded (front doors ask first)."""
+    if kind.append_only:
+        raise Forbidden(f"{kind.label_plural.capitalize()} are append-only: record a new one.")
 
 
 @transaction.atomic
@@ -214,6 +222,38 @@ def _check_lowering(viewer: Viewer, row: ProcessRecord, new: Visibility) -> None
         raise Forbidden("Only the party that owns this record may widen its audience.")
     if not can(viewer, Permission.LOWER_VISIBILITY):
         raise Forbidden("Only the lead mediator may widen the audience of this record.")
+
+
+RESERVED_KEYS = frozenset({"new"})  # would shadow the "add" page in URLs
+
+
+def _check_key(key: str) -> None:
+    if key in RESERVED_KEYS:
+        raise InvalidInput({"key": [f"'{key}' is reserved; choose another key."]})
+
+
+def _check_key_choice(viewer: Viewer, data: dict[str, Any]) -> None:
+    """Let only the mediation team choose keys.
+
+    Keys share one namespace per process, hidden rows included: if a party could choose a
+    key, "already exists" would tell it that a row it may not see has that key.
+    """
+    if data.get("key") and not viewer.is_mediation:
+        raise InvalidInput({"key": ["Only the mediation team chooses keys; leave it empty."]})
+
+
+def _new_key(viewer: Viewer, process: Process, kind: RecordKind, data: dict[str, Any]) -> str:
+    """Return a key for a new row.
+
+    Outside the mediation team the key is random: a counter suffix ("supports-4") would count
+    rows the user may not see. A person's key is opaque too: keys appear in URLs and
+    references, and must not spell out a name the person has not consented to show.
+    """
+    if not viewer.is_mediation:
+        return f"{kind.model.__name__.lower()}-{secrets.token_hex(6)}"
+    if kind.model is Person:
+        return _unique_key(process, Person, "person")
+    return _unique_key(process, kind.model, str(data.get(kind.title_field) or kind.name))
 
 
 def _unique_key(process: Process, model: type[ProcessRecord], text: str) -> str:

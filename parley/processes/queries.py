@@ -10,7 +10,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.contrib.contenttypes.models import ContentType
 from django.db.models import Prefetch, QuerySet
 
 from parley.core.dates import PartialDate
@@ -19,7 +18,9 @@ from parley.processes import models as m
 from parley.processes.permissions import visible
 from parley.processes.redaction import ReadScope
 
-CitationMap = dict[tuple[int, int], list[m.Citation]]
+# Keyed by (model label, row id): finding a row's citations needs no content-type lookup, so a
+# page costs the same queries whether or not this server process has cached content types.
+CitationMap = dict[tuple[str, int], list[m.Citation]]
 
 
 @dataclass
@@ -60,7 +61,7 @@ class ProcessOverview:
 
 def cited(citations: CitationMap, row: Any) -> list[m.Citation]:
     """Return the citations of *row* among those the viewer may see."""
-    return citations.get((ContentType.objects.get_for_model(row).pk, row.pk), [])
+    return citations.get((row._meta.label_lower, row.pk), [])
 
 
 def process_overview(viewer: Viewer, process: m.Process) -> ProcessOverview:
@@ -158,6 +159,8 @@ def position_threads(
     )
     threads: dict[tuple[int, int], PositionThread] = {}
     for position in positions:
+        if position.actor_id is None or position.issue_id is None:
+            continue  # redacted: reading the hidden actor or issue would raise, see below
         pair = (position.actor_id, position.issue_id)
         if pair not in threads:
             threads[pair] = PositionThread(position.actor, position.issue)
@@ -169,15 +172,16 @@ def position_threads(
 def citations_visible_to(
     viewer: Viewer, process: m.Process, sources: list[m.Source]
 ) -> CitationMap:
-    """Return citations keyed by (content type, row id), only where the source is visible.
+    """Return citations keyed by (model label, row id), only where the source is visible.
 
     The target's own visibility is enforced by the caller looking up only rows it shows.
     """
     source_ids = {source.pk for source in sources}
     by_target: CitationMap = defaultdict(list)
     rows = m.Citation.objects.filter(process=process, source_id__in=source_ids)
-    for citation in rows.select_related("source"):
-        by_target[(citation.target_type_id, citation.target_id)].append(citation)
+    for citation in rows.select_related("source", "target_type"):
+        target = citation.target_type
+        by_target[(f"{target.app_label}.{target.model}", citation.target_id)].append(citation)
     return dict(by_target)
 
 

@@ -60,7 +60,9 @@ def _wait_until_healthy(url: str, process: subprocess.Popen[str]) -> None:
 
 
 @pytest.fixture(scope="session")
-def demo_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[dict[str, str], list[str]]]:
+def demo_database(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[tuple[dict[str, str], list[str]]]:
     """Yield the environment and extra arguments that point `parley demo` at a fresh database."""
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
     suite_url = os.environ.get("DATABASE_URL", "")
@@ -86,7 +88,9 @@ def demo(demo_database: tuple[dict[str, str], list[str]], tmp_path_factory) -> I
     log = Path(tmp_path_factory.mktemp("demo-log")) / "demo.out"
     command = [sys.executable, "-m", "parley.cli.main", "demo", "--port", str(port), *extra]
     with log.open("w") as out:
-        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, text=True, env=env)
+        process = subprocess.Popen(
+            command, stdout=out, stderr=subprocess.STDOUT, text=True, env=env
+        )
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_until_healthy(url, process)
@@ -99,7 +103,9 @@ def demo(demo_database: tuple[dict[str, str], list[str]], tmp_path_factory) -> I
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
     executable = shutil.which("chromium")
-    assert executable, "Debian's chromium is required for the browser tests (scripts/test installs it)"
+    assert executable, (
+        "Debian's chromium is required for the browser tests (scripts/test installs it)"
+    )
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         yield browser

@@ -99,7 +99,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = Path(os.environ.get("PARLEY_STATIC_ROOT", BASE_DIR.parent / "staticfiles"))
+# Only production collects static files; the demo and tests serve them from the app folders.
+STATIC_ROOT = os.environ.get("PARLEY_STATIC_ROOT") or None
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

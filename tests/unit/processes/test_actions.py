@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from parley.audit.models import AuditEvent
@@ -131,3 +133,34 @@ def test_the_lead_may_not_widen_a_partys_record_without_the_party(world):
     row = _round(world, key="a-note", visibility="party", party=world.party_a)
     with pytest.raises(Forbidden, match="party that owns"):
         _widen(world, "mediator", row, "public")
+
+
+def test_the_key_new_is_reserved(world):
+    """'new' would shadow the add page at /p/<slug>/<kind>/new/."""
+    with pytest.raises(InvalidInput) as error:
+        _round(world, key="new")
+    assert error.value.errors == {"key": ["'new' is reserved; choose another key."]}
+
+
+def test_a_new_persons_key_does_not_spell_their_name(world):
+    person = actions.create_record(
+        user=world.users["mediator"], process=world.process, kind=KINDS["people"],
+        data={"display_name": "Secret Negotiator"},
+    )  # fmt: skip
+    assert "secret" not in person.key
+    assert person.key.startswith("person")
+
+
+def test_a_party_may_not_choose_keys(world):
+    """Choosing 'pos-b' would reveal, through 'already exists', that party B's row has it."""
+    with pytest.raises(InvalidInput) as error:
+        _position(world, "party_a_lead", world.party_a, key="pos-b")
+    assert list(error.value.errors) == ["key"]
+    assert "pos-b" not in str(error.value)
+
+
+def test_a_partys_new_key_counts_nothing(world):
+    first = _position(world, "party_a_lead", world.party_a)
+    second = _position(world, "party_a_lead", world.party_a)
+    assert first.key != second.key
+    assert re.fullmatch(r"position-[0-9a-f]{12}", first.key)  # random, not a counter
