@@ -1,0 +1,1 @@
+"""Scenario files shipped with Parley (a package so that installs include them)."""
