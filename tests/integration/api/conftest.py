@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
 from django.test import Client
 
 from parley.core.visibility import Visibility
@@ -74,15 +73,6 @@ def _lookup(world: World, key: Any) -> Any:
     if isinstance(key, list):
         return [world.rows[k] for k in key]
     return world.rows[key]
-
-
-@pytest.fixture(autouse=True)
-def _static_root(settings: Any, tmp_path: Any) -> None:
-    """Point STATIC_ROOT at a directory that exists: WhiteNoise warns (an error here) if not.
-
-    The shared setting names ./staticfiles, which only `collectstatic` creates.
-    """
-    settings.STATIC_ROOT = str(tmp_path)
 
 
 def add_sample(world: World, kind: str, *, hidden: bool = False) -> str:
