@@ -10,7 +10,8 @@ from typing import Any
 
 from parley.processes.actions import PROCESS_FIELDS
 from parley.processes.kinds import RecordKind, kind_of, values_of
-from parley.processes.models import Actor, Citation, Process, ProcessRecord
+from parley.processes.models import Actor, Citation, Person, Process, ProcessRecord
+from parley.processes.naming import withhold_names
 from parley.processes.queries import TimelineEntry
 from parley.processes.redaction import ReadScope
 
@@ -29,6 +30,8 @@ def row_data(kind: RecordKind, row: ProcessRecord, scope: ReadScope) -> dict[str
     # Naming a hidden party in the audience would disclose that it exists and what it is shown.
     shown = scope.visible_ids(Actor)
     values["audience"] = sorted(actor.key for actor in row.audience.all() if actor.pk in shown)
+    if isinstance(row, Person):
+        values = withhold_names(row, scope.viewer, values)
     return {"record_kind": kind.name, **values}
 
 

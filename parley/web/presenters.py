@@ -16,31 +16,16 @@ from parley.core.fields import PartialDateField
 from parley.core.visibility import Viewer, Visibility
 from parley.processes.kinds import kind_of
 from parley.processes.models import Person, Position, ProcessRecord, RoleAssignment
+from parley.processes.naming import NAME_FIELDS, may_name, shown_name
 
 NOT_DISCLOSED = "not disclosed"
-NAME_WITHHELD = "Name withheld"
 EMPTY = "—"
 ILLUSTRATIVE = "Illustrative — not historical"
-# A person's fields that say who they are, shown only where the naming rule allows.
-NAME_FIELDS = frozenset({"display_name", "names", "title"})
-
-
-def may_name(person: Person, viewer: Viewer) -> bool:
-    """Return whether *viewer* may read *person*'s real name under their consent."""
-    consent = person.consent_to_be_named
-    if viewer.is_mediation or consent == Person.Consent.PUBLIC:
-        return True
-    return consent == Person.Consent.PROCESS and viewer.is_accredited
 
 
 def person_name(person: Person | None, viewer: Viewer) -> str:
-    """Return the name *viewer* may read: the real one, the pseudonym or 'Name withheld'."""
-    if person is None:
-        return NOT_DISCLOSED
-    # A placeholder's display name describes an unnamed person; it names no one.
-    if person.is_placeholder or may_name(person, viewer):
-        return person.display_name
-    return person.pseudonym or NAME_WITHHELD
+    """Return the name *viewer* may read (see processes.naming), or 'not disclosed'."""
+    return NOT_DISCLOSED if person is None else shown_name(person, viewer)
 
 
 def field_label(model: type[models.Model], name: str) -> str:

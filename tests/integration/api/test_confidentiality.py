@@ -100,3 +100,16 @@ def test_a_person_is_shown_without_its_user_account(world, client_for):
     detail = client.get(url("people", "party-a-lead")).json()
     assert set(detail) == expected | {"citations"}
     assert "user" not in expected
+
+
+def test_api_withholds_a_name_its_person_did_not_consent_to(world, client_for):
+    """A public person row that may not be named reads like the web page: no name, no title."""
+    from tests.world import add
+
+    add(world, "people", key="witness", display_name="Real Name Of Witness", title="Minister",
+        consent_to_be_named="none", pseudonym="Witness 4")  # fmt: skip
+    for persona, shows in [("outsider", False), ("observer", False), ("mediator", True)]:
+        body = client_for(persona).get(f"/api/v1/processes/{world.process.slug}/people/witness")
+        assert body.status_code == 200
+        assert ("Real Name Of Witness" in body.content.decode()) is shows, persona
+        assert ("Minister" in body.content.decode()) is shows, persona
