@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from parley.core.errors import Forbidden, NotFound
 from parley.core.visibility import ANONYMOUS, Viewer, Visibility
@@ -70,8 +70,8 @@ def can_record_position_for(viewer: Viewer, party_id: int) -> bool:
     return can(viewer, Permission.RECORD_OWN_POSITION) and party_id in viewer.head_of_party_ids
 
 
-def visible_q(viewer: Viewer) -> Q:
-    """Return the filter selecting the ProcessRecord rows *viewer* may read."""
+def visible_q(viewer: Viewer, model: type[ProcessRecord]) -> Q:
+    """Return the filter selecting the rows of *model* that *viewer* may read."""
     levels = [Visibility.PUBLIC]
     if viewer.is_accredited or viewer.is_mediation:
         levels.append(Visibility.PROCESS)
@@ -82,17 +82,30 @@ def visible_q(viewer: Viewer) -> Q:
     q = Q(visibility__in=[level.value for level in levels])
     if viewer.party_ids and not viewer.is_mediation:
         q |= Q(visibility=Visibility.PARTY.value, party_id__in=viewer.party_ids)
-        q |= Q(visibility=Visibility.SUBGROUP.value, audience__in=viewer.party_ids)
+        q |= Q(_in_audience(model, viewer.party_ids), visibility=Visibility.SUBGROUP.value)
     return q
+
+
+def _in_audience(model: type[ProcessRecord], party_ids: frozenset[int]) -> Exists:
+    """Return 'one of *party_ids* is in the row's audience', as EXISTS on the link table.
+
+    EXISTS rather than a join keeps each row once without a DISTINCT or a subquery over the
+    whole filter, which PostgreSQL planned poorly for party viewers.
+    """
+    field = model._meta.get_field("audience")
+    links = field.remote_field.through._default_manager.filter(  # type: ignore[union-attr]
+        **{
+            f"{field.m2m_field_name()}_id": OuterRef("pk"),
+            f"{field.m2m_reverse_field_name()}_id__in": party_ids,
+        }
+    )
+    return Exists(links)
 
 
 def visible(viewer: Viewer, model: type[R], process: Process) -> QuerySet[R]:
     """Return *model*'s rows in *process* that *viewer* may read, each once."""
     rows: QuerySet[R] = model._default_manager.filter(process=process)
-    if viewer.party_ids and not viewer.is_mediation:
-        # The subgroup clause joins the audience table; a subquery keeps each row once.
-        return rows.filter(pk__in=rows.filter(visible_q(viewer)).values("pk"))
-    return rows.filter(visible_q(viewer))
+    return rows.filter(visible_q(viewer, model))
 
 
 def processes_visible_to(user: Any) -> QuerySet[Process]:

@@ -62,3 +62,21 @@ def test_a_redacted_copy_cannot_be_saved(world):
     [seen] = [r for r in process_overview(outsider, world.process).rounds if r.key == "round-x"]
     with pytest.raises(RuntimeError, match="read-only"):
         seen.save()
+
+
+@pytest.mark.parametrize(
+    ("persona", "sees"),
+    [("party_a_member", True), ("party_a_lead", True), ("party_b_lead", False),
+     ("observer", False), ("mediator", True)],
+)  # fmt: skip
+def test_a_subgroup_row_reaches_its_audience_only(world, persona, sees):
+    """A bilateral's record names party A as audience: A and the team read it, B does not."""
+    from tests.world import add
+
+    row = add(world, "rounds", key="bilateral", name="Bilateral with A", sequence=7,
+              visibility="subgroup")  # fmt: skip
+    row.audience.set([world.party_a])
+    viewer = viewer_for(world.users[persona], world.process)
+    keys = list(visible(viewer, Round, world.process).values_list("key", flat=True))
+    assert ("bilateral" in keys) is sees
+    assert len(keys) == len(set(keys))  # each row once
