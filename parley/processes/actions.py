@@ -41,12 +41,25 @@ PROCESS_FIELDS = (
 )  # fmt: skip
 
 
+REQUIRED = "This field is required."
+# Django says "cannot be blank" or "cannot be null" depending on the column; a user only
+# needs to know the field is required, in the words web forms and the API use too.
+_MISSING_CODES = frozenset({"blank", "null"})
+
+
 def _clean(row: models.Model, exclude: list[str] | None = None) -> None:
     """Run the model's own validation; raise InvalidInput naming each field."""
     try:
         row.full_clean(exclude=exclude)
     except ValidationError as error:
-        raise InvalidInput(error.message_dict) from None
+        raise InvalidInput(_messages(error)) from None
+
+
+def _messages(error: ValidationError) -> dict[str, list[str]]:
+    return {
+        name: [REQUIRED if e.code in _MISSING_CODES else " ".join(e.messages) for e in errors]
+        for name, errors in error.error_dict.items()
+    }
 
 
 def _reject_unknown(data: dict[str, Any], allowed: tuple[str, ...]) -> None:

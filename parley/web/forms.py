@@ -89,6 +89,7 @@ def _form_field(
 
 
 def _describe(form_field: forms.Field, name: str, scope: FormScope | None) -> None:
+    _speak_like_the_actions(form_field)
     if name == "key":
         form_field.required = False
         form_field.help_text = KEY_HELP
@@ -97,6 +98,18 @@ def _describe(form_field: forms.Field, name: str, scope: FormScope | None) -> No
     if isinstance(form_field.widget, (forms.TextInput, forms.Textarea)):
         # Names and statements may be written in any script, right-to-left included.
         form_field.widget.attrs["dir"] = "auto"
+
+
+def _speak_like_the_actions(form_field: forms.Field) -> None:
+    """Word the checks a form makes itself as the actions (and so the API) word them."""
+    if isinstance(form_field, forms.ModelChoiceField):
+        model = form_field.queryset.model  # type: ignore[union-attr]
+        missing = f"No such {model._meta.verbose_name} in this process."
+        form_field.error_messages["invalid_choice"] = missing
+        form_field.error_messages["invalid_pk_value"] = missing
+    elif isinstance(form_field, forms.ChoiceField):
+        # The model field's own wording, which the action reports for the API.
+        form_field.error_messages["invalid_choice"] = "Value %(value)r is not a valid choice."
 
 
 def record_form_class(kind: RecordKind, viewer: Viewer, process: Process) -> type[forms.Form]:
