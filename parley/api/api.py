@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.views.decorators.http import require_safe
 from ninja import NinjaAPI
 from ninja.operation import Operation
 
@@ -27,6 +28,7 @@ class ParleyAPI(NinjaAPI):
 
 # Deny by default: every endpoint needs a session unless it declares auth=None (the reads).
 # No docs page: Swagger UI loads its assets from a CDN, which a closed network cannot reach.
+# The schema answers GET (and HEAD) only; without require_safe Ninja serves it to any method.
 api = ParleyAPI(
     title="Parley",
     version="1",
@@ -34,6 +36,7 @@ api = ParleyAPI(
     urls_namespace="api-v1",
     auth=session_auth,
     docs_url=None,
+    docs_decorator=require_safe,
 )
 errors.install(api)
 api.add_router("", processes.router)

@@ -14,7 +14,14 @@ RECORD = "p/<slug:slug>/<slug:kind>/<slug:key>/"
 urlpatterns = [
     path("", home.home, name="home"),
     path("healthz", home.healthz, name="healthz"),
-    path("login/", auth_views.LoginView.as_view(template_name="web/login.html"), name="login"),
+    # Not PUT: LoginView would take it as a POST. The sign-in form is posted, nothing else.
+    path(
+        "login/",
+        auth_views.LoginView.as_view(
+            template_name="web/login.html", http_method_names=["get", "head", "post", "options"]
+        ),
+        name="login",
+    ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("processes/new/", processes.process_create, name="process-create"),
     path("p/<slug:slug>/", processes.process_detail, name="process-detail"),
