@@ -68,6 +68,7 @@ def build_world(slug: str = "talks") -> World:
     }
     users["anonymous"] = None
     process = actions.create_process(
+        exact_slug=True,
         user=users["mediator"],
         data={"slug": slug, "title": "Talks", "visibility": Visibility.PUBLIC.value},
     )

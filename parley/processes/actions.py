@@ -69,11 +69,18 @@ def _reject_unknown(data: dict[str, Any], allowed: tuple[str, ...]) -> None:
 
 
 @transaction.atomic
-def create_process(*, user: Any, data: dict[str, Any]) -> Process:
-    """Open a new process; its creator becomes its mediator."""
+def create_process(*, user: Any, data: dict[str, Any], exact_slug: bool = False) -> Process:
+    """Open a new process; its creator becomes its mediator.
+
+    The slug asked for gets a random suffix ("talks-3f9a0c"). Slugs are unique across the
+    whole site, hidden processes included, so taking the slug exactly as asked would let
+    anyone learn from "already exists" that a process they may not see has it. Only the
+    operator's import, which sees everything anyway, keeps a slug exactly (*exact_slug*).
+    """
     if not getattr(user, "is_authenticated", False):
         raise Forbidden("Sign in to open a process.")
     _reject_unknown(data, PROCESS_FIELDS)
+    data = {**data, "slug": data.get("slug") if exact_slug else _new_slug(data)}
     process = Process(**data)
     _clean(process)
     process.save()
@@ -90,6 +97,15 @@ def create_process(*, user: Any, data: dict[str, Any]) -> Process:
     record_event(user=user, verb="process.created", target=process, process_id=process.pk,
                  data={"slug": process.slug, "title": process.title})  # fmt: skip
     return process
+
+
+def _new_slug(data: dict[str, Any]) -> str:
+    """Return the asked-for slug (or one from the title) with a random suffix no one holds."""
+    base = slugify(str(data.get("slug") or data.get("title") or ""))[:60] or "process"
+    while True:
+        slug = f"{base}-{secrets.token_hex(3)}"
+        if not Process.objects.filter(slug=slug).exists():
+            return slug
 
 
 @transaction.atomic
@@ -132,7 +148,14 @@ def create_record(
 def update_record(
     *, user: Any, process: Process, kind: RecordKind, row: ProcessRecord, data: dict[str, Any]
 ) -> ProcessRecord:
-    """Change fields of an existing record; lowering its visibility needs consent."""
+    """Change fields of an existing record; lowering its visibility needs consent.
+
+    A change of visibility alone goes to ``change_visibility``, which its originator may make.
+    """
+    if set(data) == {"visibility"}:
+        return change_visibility(
+            user=user, process=process, row=row, visibility=Visibility(data["visibility"])
+        )
     viewer = viewer_for(user, process)
     require_editable(kind)
     require(viewer, Permission.MANAGE_RECORD)
@@ -150,6 +173,29 @@ def update_record(
         row.audience.set(audience)
     record_event(user=user, verb=f"{kind.name}.updated", target=row, process_id=process.pk,
                  data=_jsonable(_changes(before, values_of(kind, row))))  # fmt: skip
+    return row
+
+
+@transaction.atomic
+def change_visibility(
+    *, user: Any, process: Process, row: ProcessRecord, visibility: Visibility
+) -> ProcessRecord:
+    """Narrow or widen who may read *row*.
+
+    The mediation team and, for a party's own record, that party's head may change it;
+    widening needs the originator's consent (see ``_check_lowering``). Visibility is not
+    content, so append-only rows (positions) may change it too.
+    """
+    viewer = viewer_for(user, process)
+    if not (can(viewer, Permission.MANAGE_RECORD) or row.party_id in viewer.head_of_party_ids):
+        raise Forbidden("Only the mediation team or the party that owns it may do this.")
+    _check_lowering(viewer, row, visibility)
+    before = row.visibility
+    row.visibility = visibility.value
+    _clean(row)
+    row.save(update_fields=["visibility", "updated_at"])
+    record_event(user=user, verb="visibility.changed", target=row, process_id=process.pk,
+                 data={"old": before, "new": visibility.value})  # fmt: skip
     return row
 
 

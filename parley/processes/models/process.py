@@ -25,7 +25,11 @@ class Process(models.Model):
         SUSPENDED = "suspended", "Suspended"
         CONCLUDED = "concluded", "Concluded"
 
-    slug = models.SlugField(max_length=80, unique=True)
+    slug = models.SlugField(
+        max_length=80,
+        unique=True,
+        help_text="The start of the process's web address; a short random suffix is added.",
+    )
     title = models.CharField(max_length=200)
     summary = models.TextField(blank=True)
     conflict = models.CharField(max_length=200, blank=True)

@@ -60,7 +60,9 @@ class _Writer:
 
     def open_process(self, values: dict[str, Any]) -> Process:
         with self._located(("process",), "process", values):
-            self.process = actions.create_process(user=self.user, data=dict(values))
+            self.process = actions.create_process(
+                user=self.user, data=dict(values), exact_slug=True
+            )
         # create_process gave the importing user a person and a mediator role: remember them.
         for kind in KINDS.values():
             for row in kind.model._default_manager.filter(process=self.process):

@@ -123,7 +123,7 @@ class MatrixWorld:
 def build_matrix_world() -> MatrixWorld:
     """Build the personas' world, then what the matrix adds (see the module docstring)."""
     base = build_world(TALKS)
-    backroom = actions.create_process(
+    backroom = actions.create_process(exact_slug=True,
         user=base.users["mediator"],
         data={"slug": BACKROOM, "title": f"Backroom {CANARY_MEDIATION}",
               "visibility": Visibility.MEDIATION.value},

@@ -57,6 +57,7 @@ CASES = [
 def hidden_process(world: World) -> None:
     """Add a process only its participants may open: its mediator, none of the other personas."""
     actions.create_process(
+        exact_slug=True,
         user=world.users["mediator"],
         data={"slug": "hidden", "title": "Hidden talks", "visibility": Visibility.PROCESS.value},
     )

@@ -54,6 +54,7 @@ def test_hidden_and_missing_processes_kinds_and_paths_get_the_same_404(world, cl
     from parley.processes import actions
 
     actions.create_process(
+        exact_slug=True,
         user=world.users["mediator"],
         data={"slug": "hidden", "title": "Hidden", "visibility": "mediation"},
     )

@@ -8,6 +8,7 @@ import pytest
 
 from parley.audit.models import AuditEvent
 from parley.core.errors import Forbidden, InvalidInput
+from parley.core.visibility import Visibility
 from parley.processes import actions
 from parley.processes.kinds import KINDS
 from parley.processes.models import Position, Round
@@ -125,7 +126,7 @@ def test_only_the_lead_widens_a_mediation_record(world):
     with pytest.raises(Forbidden):
         _widen(world, "party_a_lead", secret, "public")
     assert _widen(world, "mediator", secret, "process").visibility == "process"
-    assert AuditEvent.objects.filter(verb="rounds.updated", target_id=str(secret.pk)).exists()
+    assert AuditEvent.objects.filter(verb="visibility.changed", target_id=str(secret.pk)).exists()
 
 
 def test_the_lead_may_not_widen_a_partys_record_without_the_party(world):
@@ -164,3 +165,41 @@ def test_a_partys_new_key_counts_nothing(world):
     second = _position(world, "party_a_lead", world.party_a)
     assert first.key != second.key
     assert re.fullmatch(r"position-[0-9a-f]{12}", first.key)  # random, not a counter
+
+
+def test_a_new_process_slug_does_not_tell_whether_a_hidden_one_has_it(world):
+    """Asking for a hidden process's slug works like asking for a free one: a suffixed slug."""
+    hidden = actions.create_process(
+        user=world.users["mediator"], data={"slug": "backroom", "title": "B", "visibility": "lead"},
+        exact_slug=True,
+    )  # fmt: skip
+    asked_taken = actions.create_process(
+        user=world.users["outsider"], data={"slug": "backroom", "title": "Mine"}
+    )
+    asked_free = actions.create_process(
+        user=world.users["outsider"], data={"slug": "frontroom", "title": "Mine"}
+    )
+    assert asked_taken.slug != hidden.slug
+    assert re.fullmatch(r"backroom-[0-9a-f]{6}", asked_taken.slug)
+    assert re.fullmatch(r"frontroom-[0-9a-f]{6}", asked_free.slug)
+
+
+def test_a_party_head_widens_its_own_position(world):
+    """The originator's consent: party A's head may make A's confidential position public."""
+    row = actions.update_record(
+        user=world.users["party_a_lead"], process=world.process, kind=KINDS["positions"],
+        row=world.rows["pos-a"], data={"visibility": "public"},
+    )  # fmt: skip
+    assert row.visibility == "public"
+    event = AuditEvent.objects.get(verb="visibility.changed", target_id=str(row.pk))
+    assert event.data == {"old": "party", "new": "public"}
+
+
+@pytest.mark.parametrize("persona", ["party_b_lead", "party_a_member", "observer"])
+def test_nobody_else_outside_the_team_changes_a_partys_visibility(world, persona):
+    with pytest.raises(Forbidden):
+        actions.change_visibility(
+            user=world.users[persona], process=world.process, row=world.rows["pos-a"],
+            visibility=Visibility.PUBLIC,
+        )  # fmt: skip
+    assert Position.objects.get(key="pos-a").visibility == "party"
