@@ -10,33 +10,11 @@ from parley.core.visibility import Visibility
 from parley.processes import actions
 from parley.processes.kinds import KINDS
 from parley.processes.models import ProcessRecord
+from tests.samples import SAMPLES
 from tests.world import World
 
 SLUG = "talks"
 
-# One public row of every kind, key "sample-<kind>"; references are keys, as the API takes them.
-SAMPLES: dict[str, dict[str, Any]] = {
-    "sources": {"title": "Sample report", "url": "https://example.org/s", "published_on": "2015"},
-    "venues": {"name": "Sample venue", "city": "Geneva", "kind": "neutral"},
-    "actors": {"name": "Sample bloc", "kind": "independent_bloc"},
-    "people": {"display_name": "Sample person", "affiliation": "party-a",
-               "consent_to_be_named": "public"},
-    "rounds": {"name": "Sample round", "sequence": 3, "venue": "sample-venues",
-               "starts_on": "2015-06"},
-    "sessions": {"round": "sample-rounds", "title": "Sample plenary", "held_on": "2015-06-02"},
-    "participations": {"actor": "party-a", "round": "sample-rounds", "category": "conflict_party"},
-    "delegations": {"actor": "party-a", "round": "sample-rounds"},
-    "delegation-members": {"delegation": "sample-delegations", "person": "sample-people",
-                           "role": "head"},
-    "role-assignments": {"role": "observer", "actor": "sample-actors"},
-    "letters": {"kind": "invitation", "subject": "Sample invitation", "sent_on": "2015-01"},
-    "letter-signatories": {"letter": "sample-letters", "order": 1, "actor": "party-a"},
-    "issues": {"title": "Sample issue"},
-    "positions": {"actor": "party-a", "issue": "sample-issues", "stance": "supports",
-                  "visibility": "public"},
-    "outcomes": {"title": "Sample outcome", "round": "sample-rounds", "adopted_on": "2015-06-03"},
-    "endorsements": {"outcome": "sample-outcomes", "actor": "party-a", "act": "signed"},
-}  # fmt: skip
 
 # What a second row of a kind changes so it does not repeat a pair the sample holds once.
 SECOND: dict[str, dict[str, Any]] = {
