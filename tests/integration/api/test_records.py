@@ -9,13 +9,13 @@ from django.test.utils import CaptureQueriesContext
 from parley.processes import actions
 from parley.processes.kinds import KINDS
 from tests.integration.api.conftest import (
-    SAMPLES,
     add_by_keys,
     add_sample,
     second,
     send,
     url,
 )
+from tests.samples import SAMPLES
 
 pytestmark = pytest.mark.django_db
 
