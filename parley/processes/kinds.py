@@ -107,9 +107,7 @@ def values_of(kind: RecordKind, row: m.ProcessRecord) -> dict[str, object]:
         if field.many_to_many:
             values[name] = sorted(other.key for other in getattr(row, name).all())
         elif field.is_relation:
-            # A reference redacted for a viewer has no id; Django raises on reading a missing
-            # non-null reference, so look at the id first.
-            target = getattr(row, name) if getattr(row, f"{name}_id") is not None else None
+            target = getattr(row, name)
             values[name] = target.key if target is not None else None
         else:
             values[name] = getattr(row, name)

@@ -159,8 +159,6 @@ def position_threads(
     )
     threads: dict[tuple[int, int], PositionThread] = {}
     for position in positions:
-        if position.actor_id is None or position.issue_id is None:
-            continue  # redacted: reading the hidden actor or issue would raise, see below
         pair = (position.actor_id, position.issue_id)
         if pair not in threads:
             threads[pair] = PositionThread(position.actor, position.issue)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from parley.processes.models.base import ProcessRecord
+from parley.processes.models.base import ProcessRecord, RecordReference
 from parley.processes.roles import Role, RoleStatus
 
 
@@ -52,7 +52,7 @@ class Person(ProcessRecord):
         max_length=10, choices=Consent.choices, default=Consent.NONE
     )
     title = models.CharField(max_length=200, blank=True, help_text="e.g. 'President'.")
-    affiliation = models.ForeignKey(
+    affiliation = RecordReference(
         Actor, null=True, blank=True, on_delete=models.PROTECT, related_name="people"
     )
     is_placeholder = models.BooleanField(
@@ -97,8 +97,8 @@ class Participation(ProcessRecord):
         WITHDREW = "withdrew", "Withdrew"
         UNKNOWN = "unknown", "Unknown"
 
-    actor = models.ForeignKey(Actor, on_delete=models.PROTECT, related_name="participations")
-    round = models.ForeignKey(
+    actor = RecordReference(Actor, on_delete=models.PROTECT, related_name="participations")
+    round = RecordReference(
         "processes.Round",
         null=True,
         blank=True,
@@ -123,8 +123,8 @@ class Participation(ProcessRecord):
 class Delegation(ProcessRecord):
     """The people an actor sends to the process or to one round."""
 
-    actor = models.ForeignKey(Actor, on_delete=models.PROTECT, related_name="delegations")
-    round = models.ForeignKey(
+    actor = RecordReference(Actor, on_delete=models.PROTECT, related_name="delegations")
+    round = RecordReference(
         "processes.Round", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
     mandate_note = models.TextField(blank=True)
@@ -149,8 +149,8 @@ class DelegationMember(ProcessRecord):
         NOTE_TAKER = "note_taker", "Note-taker"
         INTERPRETER = "interpreter", "Interpreter"
 
-    delegation = models.ForeignKey(Delegation, on_delete=models.CASCADE, related_name="members")
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    delegation = RecordReference(Delegation, on_delete=models.CASCADE, related_name="members")
+    person = RecordReference(Person, on_delete=models.PROTECT, related_name="+")
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.MEMBER)
     order = models.PositiveIntegerField(default=0)
 
@@ -176,10 +176,10 @@ class RoleAssignment(ProcessRecord):
     status = models.CharField(
         max_length=20, choices=RoleStatus.choices, default=RoleStatus.ACCEPTED
     )
-    person = models.ForeignKey(
+    person = RecordReference(
         Person, null=True, blank=True, on_delete=models.PROTECT, related_name="roles"
     )
-    actor = models.ForeignKey(
+    actor = RecordReference(
         Actor,
         null=True,
         blank=True,
@@ -187,7 +187,7 @@ class RoleAssignment(ProcessRecord):
         related_name="roles",
         help_text="An actor holding the role itself, e.g. a state as host.",
     )
-    represents = models.ForeignKey(
+    represents = RecordReference(
         Actor,
         null=True,
         blank=True,
@@ -195,7 +195,7 @@ class RoleAssignment(ProcessRecord):
         related_name="representatives",
         help_text="The party a delegate or head of delegation speaks for.",
     )
-    round = models.ForeignKey(
+    round = RecordReference(
         "processes.Round", null=True, blank=True, on_delete=models.CASCADE, related_name="roles"
     )
     verbatim_term = models.CharField(max_length=200, blank=True)

@@ -5,10 +5,40 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import models
+from django.db.models.fields.related_descriptors import ForwardManyToOneDescriptor
 
 from parley.core.visibility import Visibility
 
 VISIBILITY_CHOICES = [(level.value, level.label) for level in Visibility]
+
+
+class RedactedReferenceDescriptor(ForwardManyToOneDescriptor):  # type: ignore[type-arg]
+    """Read a reference that ReadScope hid as None.
+
+    Django raises on reading a non-null reference that holds None; on a redacted copy that
+    None is deliberate, and every reader (templates, serializers, queries) should see it.
+    """
+
+    def __get__(self, instance: Any, cls: Any = None) -> Any:
+        if self._redacted(instance):
+            return None
+        return super().__get__(instance, cls)
+
+    def _redacted(self, instance: Any) -> bool:
+        if instance is None or not getattr(instance, "is_redacted_copy", False):
+            return False
+        return instance.__dict__.get(self.field.attname) is None
+
+
+class RecordReference(models.ForeignKey):  # type: ignore[type-arg]
+    """A reference from one process record to another; reads as None where it was redacted."""
+
+    forward_related_accessor_class = RedactedReferenceDescriptor
+
+    def deconstruct(self) -> Any:
+        # Stored exactly like a ForeignKey: the difference is only in how a row reads it.
+        name, _, args, kwargs = super().deconstruct()
+        return name, "django.db.models.ForeignKey", args, kwargs
 
 
 class ProcessRecord(models.Model):
@@ -24,7 +54,7 @@ class ProcessRecord(models.Model):
     visibility = models.CharField(
         max_length=16, choices=VISIBILITY_CHOICES, default=Visibility.PUBLIC.value
     )
-    party = models.ForeignKey(
+    party = RecordReference(
         "processes.Actor",
         null=True,
         blank=True,

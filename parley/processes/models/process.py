@@ -7,7 +7,7 @@ from django.db import models
 from parley.core.dates import PartialDate, human_range
 from parley.core.fields import PartialDateField
 from parley.core.visibility import Visibility
-from parley.processes.models.base import VISIBILITY_CHOICES, ProcessRecord
+from parley.processes.models.base import VISIBILITY_CHOICES, ProcessRecord, RecordReference
 
 
 def _parse(value: str) -> PartialDate | None:
@@ -89,7 +89,7 @@ class Round(ProcessRecord):
         default=0, help_text="Order among the process's rounds, also when dates are unknown."
     )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PLANNED)
-    venue = models.ForeignKey(
+    venue = RecordReference(
         Venue, null=True, blank=True, on_delete=models.PROTECT, related_name="rounds"
     )
     starts_on = PartialDateField()
@@ -126,7 +126,7 @@ class Session(ProcessRecord):
         CHATHAM_HOUSE = "chatham_house", "Chatham House Rule"
         NO_RECORD = "no_record", "No record"
 
-    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="sessions")
+    round = RecordReference(Round, on_delete=models.CASCADE, related_name="sessions")
     title = models.CharField(max_length=200)
     kind = models.CharField(max_length=30, choices=Kind.choices, default=Kind.PLENARY)
     held_on = PartialDateField()

@@ -6,7 +6,7 @@ from django.db import models
 
 from parley.core.fields import PartialDateField
 from parley.processes.models.actors import Actor, Person
-from parley.processes.models.base import ProcessRecord
+from parley.processes.models.base import ProcessRecord, RecordReference
 
 
 class Letter(ProcessRecord):
@@ -40,12 +40,12 @@ class Letter(ProcessRecord):
 class LetterSignatory(ProcessRecord):
     """One signatory line of a letter, in order; shown only with its letter."""
 
-    letter = models.ForeignKey(Letter, on_delete=models.CASCADE, related_name="signatories")
+    letter = RecordReference(Letter, on_delete=models.CASCADE, related_name="signatories")
     order = models.PositiveIntegerField()
-    person = models.ForeignKey(
+    person = RecordReference(
         Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    actor = models.ForeignKey(
+    actor = RecordReference(
         Actor, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     capacity = models.CharField(max_length=200, blank=True)
@@ -67,7 +67,7 @@ class Issue(ProcessRecord):
     title = models.CharField(max_length=300)
     description = models.TextField(blank=True)
     is_contentious = models.BooleanField(default=True)
-    parent = models.ForeignKey(
+    parent = RecordReference(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
     categories = models.CharField(
@@ -96,8 +96,8 @@ class Position(ProcessRecord):
         CAUCUS = "caucus", "Caucus disclosure"
         WRITTEN = "written", "Written submission"
 
-    actor = models.ForeignKey(Actor, on_delete=models.PROTECT, related_name="positions")
-    issue = models.ForeignKey(Issue, on_delete=models.PROTECT, related_name="positions")
+    actor = RecordReference(Actor, on_delete=models.PROTECT, related_name="positions")
+    issue = RecordReference(Issue, on_delete=models.PROTECT, related_name="positions")
     stance = models.CharField(max_length=20, choices=Stance.choices, default=Stance.NOT_STATED)
     statement = models.TextField(blank=True)
     as_of = PartialDateField()
@@ -122,13 +122,13 @@ class Outcome(ProcessRecord):
 
     title = models.CharField(max_length=300)
     kind = models.CharField(max_length=30, choices=Kind.choices, default=Kind.JOINT_DOCUMENT)
-    round = models.ForeignKey(
+    round = RecordReference(
         "processes.Round", null=True, blank=True, on_delete=models.PROTECT, related_name="outcomes"
     )
     adopted_on = PartialDateField()
     summary = models.TextField(blank=True)
     text = models.TextField(blank=True, help_text="Only what the sources quote.")
-    next_round = models.ForeignKey(
+    next_round = RecordReference(
         "processes.Round",
         null=True,
         blank=True,
@@ -163,8 +163,8 @@ class Endorsement(ProcessRecord):
 
     REASON_NOT_RECORDED = "reason not recorded"
 
-    outcome = models.ForeignKey(Outcome, on_delete=models.CASCADE, related_name="endorsements")
-    actor = models.ForeignKey(Actor, on_delete=models.PROTECT, related_name="endorsements")
+    outcome = RecordReference(Outcome, on_delete=models.CASCADE, related_name="endorsements")
+    actor = RecordReference(Actor, on_delete=models.PROTECT, related_name="endorsements")
     act = models.CharField(max_length=30, choices=Act.choices)
     capacity = models.CharField(max_length=20, choices=Capacity.choices, default=Capacity.PARTY)
     reason = models.TextField(

@@ -92,3 +92,18 @@ def test_the_audit_log_hides_lead_only_rows_from_a_co_mediator(world: World, cli
     assert "issues.created" in log.content.decode()
     assert "CANARY-LEAD" not in log.content.decode()
     assert "CANARY-LEAD" in client_for("mediator").get("/p/talks/audit/").content.decode()
+
+
+def test_a_record_whose_required_reference_is_hidden_still_renders(world, client_for):
+    """A public position on a mediation-only issue: the page shows it, the issue undisclosed."""
+    from tests.world import add
+
+    hidden = add(world, "issues", key="hidden-issue", title="Hidden issue", visibility="mediation")
+    add(world, "positions", key="on-hidden", actor=world.party_a, issue=hidden,
+        statement="Public words", visibility="public")  # fmt: skip
+    for url in (f"/p/{world.process.slug}/positions/on-hidden/", f"/p/{world.process.slug}/"):
+        page = client_for("outsider").get(url).content.decode()
+        assert "Hidden issue" not in page, url
+    detail = client_for("outsider").get(f"/p/{world.process.slug}/positions/on-hidden/")
+    assert detail.status_code == 200
+    assert "not disclosed" in detail.content.decode()

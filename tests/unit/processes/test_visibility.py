@@ -80,3 +80,21 @@ def test_a_subgroup_row_reaches_its_audience_only(world, persona, sees):
     keys = list(visible(viewer, Round, world.process).values_list("key", flat=True))
     assert ("bilateral" in keys) is sees
     assert len(keys) == len(set(keys))  # each row once
+
+
+def test_a_hidden_required_reference_reads_as_none_everywhere(world):
+    """A public position on a mediation-only issue: its issue reads as None, not an error."""
+    from parley.processes.kinds import KINDS, values_of
+    from parley.processes.redaction import ReadScope
+    from parley.web.presenters import NOT_DISCLOSED, holder_text
+    from tests.world import add
+
+    hidden = add(world, "issues", key="hidden-issue", title="Hidden", visibility="mediation")
+    add(world, "positions", key="on-hidden", actor=world.party_a, issue=hidden,
+        visibility="public")  # fmt: skip
+    outsider = viewer_for(world.users["outsider"], world.process)
+    scope = ReadScope(outsider, world.process)
+    [row] = scope.redact(visible(outsider, Position, world.process).filter(key="on-hidden"))
+    assert row.issue is None
+    assert values_of(KINDS["positions"], row)["issue"] is None
+    assert holder_text(row, outsider, "issue") == NOT_DISCLOSED
