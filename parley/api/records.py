@@ -28,7 +28,7 @@ from parley.processes.permissions import (
     viewer_for,
     visible,
 )
-from parley.processes.queries import citations_visible_to, cited, position_threads
+from parley.processes.queries import citations_visible_to, cited, position_history
 from parley.processes.redaction import ReadScope
 
 router = Router()
@@ -118,10 +118,8 @@ def _add(kind: RecordKind, path: str, method: str, view: Any, body: Any, summary
 
 def _rows(viewer: Viewer, kind: RecordKind, process: Process) -> QuerySet[ProcessRecord]:
     """Return the kind's rows the viewer may read, with what serialising them needs."""
-    model = kind.model
-    refs = kind.reference_fields()
-    single = [name for name in refs if not model._meta.get_field(name).many_to_many]
-    return visible(viewer, model, process).select_related(*single).prefetch_related("audience")
+    rows = visible(viewer, kind.model, process)
+    return rows.select_related(*kind.single_references()).prefetch_related("audience")
 
 
 def _detail(
@@ -134,18 +132,9 @@ def _detail(
     citations = cited(citations_visible_to(viewer, process, sources), row)
     data = row_data(kind, row, scope)
     data["citations"] = [citation_data(citation) for citation in citations]
-    if kind.model is Position:
-        data["history"] = [row_data(kind, p, scope) for p in _history(viewer, process, row, scope)]
+    if isinstance(row, Position):
+        data["history"] = [row_data(kind, p, scope) for p in position_history(scope, row)]
     return data
-
-
-def _history(viewer: Viewer, process: Process, position: Any, scope: ReadScope) -> list[Position]:
-    """Return the viewer's visible positions of the same actor on the same issue, oldest first."""
-    pair = (position.actor_id, position.issue_id)
-    for thread in position_threads(viewer, process, scope):
-        if (thread.actor.pk, thread.issue.pk) == pair:
-            return thread.history
-    return []
 
 
 def _written(

@@ -10,6 +10,7 @@ from typing import Any, cast
 
 from parley.core.errors import InvalidInput, NotFound
 from parley.core.visibility import Viewer
+from parley.processes.actions import no_such
 from parley.processes.kinds import KINDS, RecordKind
 from parley.processes.models import Process, ProcessRecord
 from parley.processes.permissions import access_record_by_key
@@ -22,8 +23,7 @@ def row_by_key(
     try:
         return access_record_by_key(viewer, model, process, key)
     except NotFound:
-        message = f"No such {model._meta.verbose_name} in this process."
-        raise InvalidInput({field: [message]}) from None
+        raise InvalidInput({field: [no_such(model)]}) from None
 
 
 def kind_by_name(field: str, name: str) -> RecordKind:

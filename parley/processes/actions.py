@@ -9,6 +9,8 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils.text import slugify
@@ -214,7 +216,7 @@ def cite(
     viewer = viewer_for(user, process)
     require(viewer, Permission.MANAGE_RECORD)
     if source.process_id != process.pk or target.process_id != process.pk:
-        raise InvalidInput({"source": ["No such source in this process."]})
+        raise InvalidInput({"source": [no_such(Source)]})
     if field and field not in {f.name for f in target._meta.get_fields()}:
         raise InvalidInput({"field": [f"{type(target).__name__} has no field '{field}'."]})
     citation = Citation(process=process, source=source, target=target, quote=quote,
@@ -229,6 +231,39 @@ def cite(
         data={"source": source.key, "target": f"{target._meta.label_lower}:{target.key}"},
     )
     return citation
+
+
+@transaction.atomic
+def ensure_user(*, username: str, password_hash: str | None = None) -> Any:
+    """Return the user *username*, creating it if missing.
+
+    A new user gets *password_hash* (from ``make_password``), or a password that never works.
+    """
+    users = get_user_model()
+    user = users.objects.filter(username=username).first()
+    if user is not None:
+        return user
+    user = users.objects.create(username=username, password=password_hash or make_password(None))
+    record_event(user=None, verb="user.created", target=user, data={"username": username})
+    return user
+
+
+@transaction.atomic
+def link_person(*, person: Person, user: Any) -> Person:
+    """Let *user* act as *person* in the person's process; nothing changes if already so."""
+    if person.user_id == user.pk:
+        return person
+    before = person.user.get_username() if person.user is not None else None
+    person.user = user
+    person.save(update_fields=["user", "updated_at"])
+    record_event(
+        user=None,
+        verb="people.linked",
+        target=person,
+        process_id=person.process_id,
+        data={"person": person.key, "old": before, "new": user.get_username()},
+    )
+    return person
 
 
 def _require_write(viewer: Viewer, kind: RecordKind, data: dict[str, Any]) -> None:
@@ -249,6 +284,11 @@ def _with_defaults(viewer: Viewer, kind: RecordKind, data: dict[str, Any]) -> di
     return data
 
 
+def no_such(model: type[models.Model]) -> str:
+    """Return the message for a reference to a row that is missing *or* hidden: one text."""
+    return f"No such {model._meta.verbose_name} in this process."
+
+
 def _check_references(
     viewer: Viewer, process: Process, kind: RecordKind, data: dict[str, Any], audience: list[Any]
 ) -> None:
@@ -265,7 +305,7 @@ def _check_references(
             not isinstance(value, ProcessRecord)
             or not visible(viewer, model, process).filter(pk=value.pk).exists()
         ):
-            raise InvalidInput({name: [f"No such {model._meta.verbose_name} in this process."]})
+            raise InvalidInput({name: [no_such(model)]})
 
 
 def _check_lowering(viewer: Viewer, row: ProcessRecord, new: Visibility) -> None:

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
-from parley.audit.record import record_event
+from parley.processes.actions import ensure_user, link_person
 from parley.processes.models import Person, Process
-from parley.processes.scenario import ensure_user, import_scenario, read_scenario
+from parley.processes.scenario import import_scenario, read_scenario
 
 DEMO_SLUG = "astana-2015"
 DEMO_SCENARIO = Path(__file__).resolve().parent / "scenarios" / "astana-2015.yaml"
@@ -80,22 +79,4 @@ def _demo_person(process: Process, key: str) -> Person:
             f"The process '{process.slug}' has no person '{key}': it is not the demo scenario. "
             "Use another database (--db FILE)."
         )
-    return person
-
-
-@transaction.atomic
-def link_person(*, person: Person, user: Any) -> Person:
-    """Let *user* act as *person* in the person's process; nothing changes if already so."""
-    if person.user_id == user.pk:
-        return person
-    before = person.user.get_username() if person.user is not None else None
-    person.user = user
-    person.save(update_fields=["user", "updated_at"])
-    record_event(
-        user=None,
-        verb="people.linked",
-        target=person,
-        process_id=person.process_id,
-        data={"person": person.key, "old": before, "new": user.get_username()},
-    )
     return person

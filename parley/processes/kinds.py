@@ -39,6 +39,14 @@ class RecordKind:
     def editable_fields(self) -> tuple[str, ...]:
         return self.fields + COMMON_FIELDS
 
+    def single_references(self) -> dict[str, type[models.Model]]:
+        """Return the reference fields that name one row (all but the many-to-many audience)."""
+        return {
+            name: model
+            for name, model in self.reference_fields().items()
+            if not self.model._meta.get_field(name).many_to_many
+        }
+
     def reference_fields(self) -> dict[str, type[models.Model]]:
         """Return each foreign-key field among the editable ones, with the model it names."""
         refs: dict[str, type[models.Model]] = {}

@@ -167,6 +167,20 @@ def position_threads(
     return [t for t in threads.values() if t.actor is not None and t.issue is not None]
 
 
+def position_history(scope: ReadScope, position: m.Position) -> list[m.Position]:
+    """Return the positions of *position*'s actor on its issue the viewer may read, oldest first.
+
+    A position whose actor or issue is hidden has no history to show, as ``position_threads``
+    drops its thread: it would say nothing true.
+    """
+    if position.actor_id is None or position.issue_id is None:
+        return []
+    rows = visible(scope.viewer, m.Position, scope.process).filter(
+        actor_id=position.actor_id, issue_id=position.issue_id
+    )
+    return scope.redact(rows.select_related("actor", "issue").order_by("created_at", "id"))
+
+
 def citations_visible_to(
     viewer: Viewer, process: m.Process, sources: list[m.Source]
 ) -> CitationMap:

@@ -21,6 +21,7 @@ from django.http import HttpRequest, QueryDict
 
 from parley.core.errors import InvalidInput
 from parley.core.visibility import Viewer, Visibility
+from parley.processes.actions import no_such
 from parley.processes.kinds import KINDS, RecordKind, kind_of
 from parley.processes.models import Process, ProcessRecord, Source
 from parley.processes.permissions import can, visible
@@ -104,7 +105,7 @@ def _speak_like_the_actions(form_field: forms.Field) -> None:
     """Word the checks a form makes itself as the actions (and so the API) word them."""
     if isinstance(form_field, forms.ModelChoiceField):
         model = form_field.queryset.model  # type: ignore[union-attr]
-        missing = f"No such {model._meta.verbose_name} in this process."
+        missing = no_such(model)
         form_field.error_messages["invalid_choice"] = missing
         form_field.error_messages["invalid_pk_value"] = missing
     elif isinstance(form_field, forms.ChoiceField):

@@ -24,6 +24,7 @@ from parley.processes.queries import (
     ProcessOverview,
     citations_visible_to,
     cited,
+    position_history,
 )
 from parley.processes.redaction import ReadScope
 from parley.processes.roles import Permission
@@ -152,7 +153,7 @@ def record_page(
         "row_citations": cited(citations, row),
         "title": record_title(row, viewer),
         "fields": field_rows(kind, row, reads),
-        "history": _position_history(row, reads) if kind is KINDS["positions"] else [],
+        "history": position_history(reads, row) if isinstance(row, Position) else [],
     }
 
 
@@ -178,16 +179,6 @@ def _audience_text(row: ProcessRecord, reads: ReadScope) -> str:
     seen = reads.visible_ids(Actor)
     names = [actor.name for actor in row.audience.all() if actor.pk in seen]
     return ", ".join(names) or EMPTY
-
-
-def _position_history(position: Any, reads: ReadScope) -> list[Position]:
-    """Return the positions of this actor on this issue that the viewer may read, oldest first."""
-    if position.actor_id is None or position.issue_id is None:
-        return [position]
-    rows = visible(reads.viewer, Position, reads.process).filter(
-        actor_id=position.actor_id, issue_id=position.issue_id
-    )
-    return reads.redact(rows.select_related("actor", "issue").order_by("created_at", "id"))
 
 
 def audit_entries(events: Iterable[AuditEvent], reads: ReadScope) -> list[AuditEntry]:

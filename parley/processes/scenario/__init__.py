@@ -7,7 +7,7 @@ the database is touched (validate.py); importing writes through the actions in o
 
 from __future__ import annotations
 
-from parley.processes.scenario.accounts import SYSTEM_USERNAME, ensure_user, system_user
+from parley.processes.scenario.accounts import SYSTEM_USERNAME, system_user
 from parley.processes.scenario.document import read_document
 from parley.processes.scenario.exporter import FORMATS, export_scenario, find_process
 from parley.processes.scenario.importer import ImportResult, import_scenario
@@ -17,7 +17,7 @@ from parley.processes.scenario.validate import Scenario, check_scenario
 
 __all__ = [
     "FORMAT", "FORMATS", "SYSTEM_USERNAME", "ImportResult", "Problem", "Scenario",
-    "ScenarioError", "ensure_user", "export_scenario", "find_process", "import_scenario",
+    "ScenarioError", "export_scenario", "find_process", "import_scenario",
     "read_scenario", "system_user",
 ]  # fmt: skip
 

@@ -20,7 +20,7 @@ from parley.core.errors import NotFound
 from parley.processes.actions import PROCESS_FIELDS
 from parley.processes.kinds import KINDS, RecordKind, kind_of, values_of
 from parley.processes.models import Citation, Process, ProcessRecord
-from parley.processes.scenario.shape import FORMAT, item_fields, references
+from parley.processes.scenario.shape import FORMAT, item_fields
 
 FORMATS = ("yaml", "json")
 _NO_FOLDING = 1_000_000
@@ -78,7 +78,7 @@ def _plain(value: Any) -> Any:
 def _rows(kind: RecordKind, process: Process) -> list[ProcessRecord]:
     rows = list(
         kind.model._default_manager.filter(process=process)
-        .select_related(*references(kind))
+        .select_related(*kind.single_references())
         .prefetch_related("audience")
         .order_by("created_at", "id")
     )

@@ -23,7 +23,6 @@ from parley.processes.models import Process, ProcessRecord
 from parley.processes.scenario.accounts import system_user
 from parley.processes.scenario.document import Document, Path
 from parley.processes.scenario.problems import Problem, ScenarioError, about
-from parley.processes.scenario.shape import references
 from parley.processes.scenario.validate import CitationEntry, Entry, Scenario
 
 
@@ -100,7 +99,7 @@ class _Writer:
     def _resolved(self, entry: Entry) -> dict[str, Any]:
         """Return the entry's values with each reference key replaced by the row it names."""
         data = dict(entry.values)
-        for name, model in references(entry.kind).items():
+        for name, model in entry.kind.single_references().items():
             if data.get(name) is not None:
                 data[name] = self.rows[(kind_of(model).name, data[name])]
         if "audience" in data:

@@ -24,7 +24,6 @@ from parley.processes.scenario.shape import (
     FORMAT,
     SECTIONS,
     item_fields,
-    references,
 )
 from parley.processes.scenario.values import described, is_required, value_problem
 
@@ -195,7 +194,7 @@ class _Checker:
     def _check_references(
         self, path: Path, thing: str, kind: RecordKind, values: dict[str, Any]
     ) -> None:
-        for name, model in references(kind).items():
+        for name, model in kind.single_references().items():
             if isinstance(values.get(name), str):
                 self._check_key((*path, name), about(thing, name), kind_of(model), values[name])
         audience = values.get("audience")

@@ -9,12 +9,12 @@ import pytest
 from django.db import transaction
 
 from parley.processes import actions
+from parley.processes.actions import ensure_user
 from parley.processes.demo import load_demo
 from parley.processes.kinds import KINDS
 from parley.processes.models import Position, Process
 from parley.processes.permissions import viewer_for
 from parley.processes.scenario import (
-    ensure_user,
     export_scenario,
     import_scenario,
     read_scenario,
