@@ -8,6 +8,17 @@ from django.test import Client
 from tests.world import PERSONAS, World, build_world
 
 
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Start each test with an empty cache: live-update versions are keyed by row ids, which
+    repeat between tests."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def world(db: None) -> World:
     return build_world()

@@ -38,3 +38,14 @@ ensure_postgres() {
   echo "PostgreSQL did not start" >&2
   return 1
 }
+
+ensure_redis() {
+  # The task-queue tests run RQ against the local Redis; start it if it is down.
+  redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 && return
+  echo "Starting Redis..."
+  redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no \
+    --dir /var/lib/redis --logfile /var/log/redis/ci.log
+  for _ in $(seq 1 30); do redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 && return; sleep 1; done
+  echo "Redis did not start" >&2
+  return 1
+}

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "parley.accounts",
     "parley.audit",
     "parley.processes",
+    "parley.consultation",
     "parley.api",
     "parley.web",
     "parley.cli",
@@ -114,6 +115,11 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Opinion-map recomputes: "thread" (one in-process worker), "rq" (Redis queue, `parley worker`),
+# "inline" (at once, on commit) or "off". See parley/consultation/tasks.py.
+PARLEY_TASKS_BACKEND = os.environ.get("PARLEY_TASKS_BACKEND", "thread")
+PARLEY_REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 
 LOGGING = {
     "version": 1,

@@ -36,3 +36,5 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
+# Recomputes run on an RQ queue on Redis, in `parley worker` processes (docs/deployment.md).
+PARLEY_TASKS_BACKEND = os.environ.get("PARLEY_TASKS_BACKEND", "rq")

@@ -10,3 +10,5 @@ from .base import database_from_url
 DATABASES = {"default": database_from_url(os.environ.get("DATABASE_URL", "sqlite:///:memory:"))}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast hashes for tests only
 DEBUG = False
+# Recompute at once on commit: a test sees the opinion map its votes produce, with no worker.
+PARLEY_TASKS_BACKEND = os.environ.get("PARLEY_TASKS_BACKEND", "inline")

@@ -110,9 +110,10 @@ def test_demo_prints_the_address_then_the_logins_then_serves(monkeypatch):
     out, _ = run("demo", "--port", "8124")
     lines = out.splitlines()
     assert lines[0] == "Parley demo: http://127.0.0.1:8124/"
-    assert "parley-demo" in lines[3] and "Local demo only" in lines[3]
-    assert lines[5].split() == ["persona", "username", "password", "sees"]
-    assert lines[6].startswith("Lead mediator ")
+    assert lines[2] == "Consultation: http://127.0.0.1:8124/c/astana-2015-consultation/"
+    assert "parley-demo" in lines[4] and "Local demo only" in lines[4]
+    assert lines[6].split() == ["persona", "username", "password", "sees"]
+    assert lines[7].startswith("Lead mediator ")
     assert served == [("127.0.0.1", 8124)]
 
 

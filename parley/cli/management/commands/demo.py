@@ -5,12 +5,16 @@ from __future__ import annotations
 from argparse import ArgumentParser
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from parley.cli import serving
 from parley.cli.options import add_database_option, add_server_options
+from parley.consultation.demo import load_demo_consultation
+from parley.consultation.models import Conversation
 from parley.processes import demo
+from parley.processes.models import Process
 
 
 class Command(BaseCommand):
@@ -33,11 +37,20 @@ class Command(BaseCommand):
         self.stdout.write(f"Parley demo: {serving.site_url(host, port)}")
         state = "loaded" if loaded else "already there, reused"
         self.stdout.write(f"Process: {process.title} ({process.slug}, {state})")
+        conversation = demo_consultation(process)
+        self.stdout.write(f"Consultation: {serving.site_url(host, port)}c/{conversation.slug}/")
         self.stdout.write("")
         self.stdout.write(logins_table(logins))
         self.stdout.flush()
         if not no_serve:
             serving.serve(host, port)
+
+
+def demo_consultation(process: Process) -> Conversation:
+    """Return the illustrative consultation, loading it as the demo's mediator if missing."""
+    mediator = get_user_model().objects.get(username="mediator")
+    conversation, _ = load_demo_consultation(process, mediator)
+    return conversation
 
 
 def logins_table(logins: tuple[demo.DemoLogin, ...]) -> str:

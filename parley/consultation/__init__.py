@@ -1,0 +1,1 @@
+"""Public consultations: conversations, statements, votes and the opinion map."""
