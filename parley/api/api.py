@@ -6,7 +6,7 @@ from django.views.decorators.http import require_safe
 from ninja import NinjaAPI
 from ninja.operation import Operation
 
-from parley.api import citations, errors, processes, records
+from parley.api import citations, consultations, errors, processes, records
 from parley.api.auth import session_auth
 
 DESCRIPTION = """\
@@ -42,3 +42,4 @@ errors.install(api)
 api.add_router("", processes.router)
 api.add_router("", records.router)
 api.add_router("", citations.router)
+api.add_router("", consultations.router)

@@ -5,11 +5,12 @@ from __future__ import annotations
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from parley.web.views import home, processes, records
+from parley.web.views import consultations, home, processes, records
 
 app_name = "web"
 
 RECORD = "p/<slug:slug>/<slug:kind>/<slug:key>/"
+CONVERSATION = "c/<slug:slug>/"
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -28,9 +29,31 @@ urlpatterns = [
     path("p/<slug:slug>/timeline/", processes.process_timeline, name="process-timeline"),
     path("p/<slug:slug>/edit/", processes.process_edit, name="process-edit"),
     path("p/<slug:slug>/audit/", processes.process_audit, name="process-audit"),
+    # Before the record pages: "consultations" would otherwise read as a kind of record.
+    path(
+        "p/<slug:slug>/consultations/new/",
+        consultations.consultation_create_in_process,
+        name="process-consultation-create",
+    ),  # fmt: skip
     # Before the record page: "new" would otherwise read as a record's key.
     path("p/<slug:slug>/<slug:kind>/new/", records.record_create, name="record-create"),
     path(RECORD, records.record_detail, name="record-detail"),
     path(f"{RECORD}edit/", records.record_edit, name="record-edit"),
     path(f"{RECORD}cite/", records.record_cite, name="record-cite"),
+    path("consultations/new/", consultations.consultation_create, name="consultation-create"),
+    path(CONVERSATION, consultations.conversation_card, name="consultation"),
+    path(f"{CONVERSATION}vote/", consultations.conversation_vote, name="consultation-vote"),
+    path(
+        f"{CONVERSATION}statements/new/",
+        consultations.statement_create,
+        name="consultation-statement-create",
+    ),  # fmt: skip
+    path(
+        f"{CONVERSATION}statements/<int:number>/moderate/",
+        consultations.statement_moderate,
+        name="consultation-statement-moderate",
+    ),  # fmt: skip
+    path(f"{CONVERSATION}moderation/", consultations.moderation, name="consultation-moderation"),
+    path(f"{CONVERSATION}results/", consultations.results_page, name="consultation-results"),
+    path(f"{CONVERSATION}events", consultations.conversation_events, name="consultation-events"),
 ]

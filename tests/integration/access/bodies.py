@@ -18,6 +18,7 @@ from parley.processes.models import Process
 from parley.processes.permissions import viewer_for
 from parley.processes.redaction import ReadScope
 from parley.web.forms import cite_form_class, form_class, initial_from_row, record_form_class
+from parley.web.views.consultations import conversation_form_class
 from parley.web.views.processes import EDITABLE_FIELDS
 from tests.integration.access.vocabulary import Body
 from tests.integration.access.world import MatrixWorld, fresh
@@ -123,6 +124,58 @@ def web_cite(slug: str, kind: str, source: str) -> Body:
         return posted(cls(initial={"source": world.row(slug, "sources", source)}))
 
     return body
+
+
+# Consultations -------------------------------------------------------------------------------
+
+NEW_CONVERSATION = {"title": "Opened here"}
+NEW_STATEMENT = {"text": "A new statement from the access matrix"}
+VOTE = {"statement": 1, "vote": "agree", "client_key": "matrix-vote"}
+
+
+def api_new_conversation(process: str | None) -> Body:
+    """Return the body opening a conversation in *process* (its slug), or a standalone one."""
+    named = {"process": process} if process else {}
+    return lambda world: {**NEW_CONVERSATION, **named}
+
+
+def api_conversation_change() -> Body:
+    return lambda world: {"is_illustrative": True}  # changes no one's access
+
+
+def api_statement() -> Body:
+    return lambda world: dict(NEW_STATEMENT)
+
+
+def api_moderation() -> Body:
+    return lambda world: {"status": "accepted"}
+
+
+def api_vote() -> Body:
+    return lambda world: dict(VOTE)
+
+
+def web_new_conversation(slug: str | None) -> Body:
+    """Return the form opening a conversation in process *slug* (or standalone), as shown."""
+
+    def body(world: MatrixWorld) -> dict[str, Any]:
+        viewer, process = _mediator_scope(world, slug) if slug else (None, None)
+        cls = conversation_form_class(viewer, process)
+        return posted(cls(initial=NEW_CONVERSATION))
+
+    return body
+
+
+def web_vote() -> Body:
+    return lambda world: {name: str(value) for name, value in VOTE.items()}
+
+
+def web_statement() -> Body:
+    return lambda world: dict(NEW_STATEMENT)
+
+
+def web_moderation() -> Body:
+    return lambda world: {"decision": "accept"}
 
 
 def credentials(persona: str) -> Body:

@@ -24,6 +24,10 @@ READERS (party A's and B's positions, a public position, a public and a mediatio
 the lead's note, a subgroup and a process-level issue, a mediation-only source, a persona's
 person and role rows).
 
+Consultations: every page and API operation of a conversation, on each conversation of the
+world (CONSULTATIONS, with who reads, runs and takes part in each) and on one that does not
+exist.
+
 Nothing the resolver lists is excluded. Not in the resolver, so not in the matrix:
 ``/static/…``, which WhiteNoise serves before URL resolution (public CSS only). HEAD and
 OPTIONS are not cells: HEAD is answered as GET without a body, OPTIONS only lists methods.
@@ -58,6 +62,7 @@ from tests.integration.access.vocabulary import (
     CHANGED,
     CREATED,
     EVERYONE,
+    FORBIDDEN,
     HEADS,
     HIDDEN,
     MEDIATION,
@@ -65,16 +70,20 @@ from tests.integration.access.vocabulary import (
     OK,
     PARTY_A,
     PARTY_B,
+    RECORDED,
     REDIRECT,
     REFUSED,
     SAVED,
     SIGNED_IN,
     TALKS,
     UNKNOWN_REF,
+    VOTED,
     WEB,
     Body,
     Case,
+    Door,
     Expect,
+    Outcome,
     Row,
     Twin,
     acts,
@@ -336,12 +345,137 @@ def api_citations() -> list[Row]:
     ]  # fmt: skip
 
 
+# Consultations --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Consultation:
+    """A conversation of the world (world.CONVERSATIONS): who reads it, who runs it, who may
+    vote and write statements in it now; *statement*: the number its moderation cases decide."""
+
+    slug: str
+    readers: frozenset[str]
+    managers: frozenset[str]
+    voters: frozenset[str]
+    statement: int = 1
+
+    def params(self, path: str) -> dict[str, str]:
+        numbered = {"number": str(self.statement)} if "{number}" in path else {}
+        return {"slug": self.slug, **numbered}
+
+
+CONSULTATIONS = [
+    # Statement 2 is pending: the team accepts it.
+    Consultation("talks-consultation", EVERYONE, MEDIATION, EVERYONE, statement=2),
+    Consultation("talks-team-consultation", MEDIATION, MEDIATION, MEDIATION),
+    # A conversation names no party: at party level only the team may read it (access.py).
+    Consultation("talks-party-consultation", MEDIATION, MEDIATION, MEDIATION),
+    Consultation("talks-closed-consultation", EVERYONE, MEDIATION, NOBODY),
+    # Public itself, but in the mediation-only process.
+    Consultation("backroom-consultation", MEDIATION, MEDIATION, MEDIATION),
+    # Its convener runs it; it is not open to anonymous participants.
+    Consultation("standalone-consultation", EVERYONE, frozenset({"outsider"}), SIGNED_IN),
+    Consultation("no-such-conversation", NOBODY, NOBODY, NOBODY),
+]
+ConsultationRule = Callable[[Consultation], Expect]
+
+
+def consultation_row(
+    method: str,
+    path: str,
+    rule: ConsultationRule,
+    body: Callable[[], Body] | None = None,
+) -> Row:
+    """Return the row of (*method*, *path*): a case per conversation of CONSULTATIONS."""
+    return Row(method, path, tuple(
+        Case(c.slug, c.params(path), rule(c), body() if body else None) for c in CONSULTATIONS
+    ))  # fmt: skip
+
+
+def taking_part(done: Outcome, *, team: bool = False) -> ConsultationRule:
+    """Return a rule: *done* for those who may take part now (and the *team* running it, which
+    seeds statements even in a closed conversation), 403 for other readers, 404 for the rest.
+    Anonymous callers are not turned away at the door: a conversation may welcome them."""
+
+    def rule(c: Consultation) -> Expect:
+        doers = (c.voters | (c.managers if team else NOBODY)) & c.readers
+        return {p: done if p in doers else FORBIDDEN if p in c.readers else HIDDEN
+                for p in EVERYONE}  # fmt: skip
+
+    return rule
+
+
+def conversation_readers(c: Consultation) -> Expect:
+    return reads(c.readers)
+
+
+def running(door: Door, done: Outcome) -> ConsultationRule:
+    """Return a rule: *done* for the team running the conversation, 403 for other readers."""
+    return lambda c: acts(door, c.readers, c.managers, done)
+
+
+def web_consultations() -> list[Row]:
+    """Return the consultation pages: readers vote card by card and read the results; the team
+    moderates; anyone signed in opens a standalone one, the mediation team one in its process."""
+    page, in_process = "/c/{slug}/", "/p/{slug}/consultations/new/"
+    return [
+        row("GET", "/consultations/new/", SITE, lambda t: acts(WEB, EVERYONE, SIGNED_IN, OK)),
+        row("POST", "/consultations/new/", SITE, lambda t: acts(WEB, EVERYONE, SIGNED_IN, SAVED),
+            lambda t: bodies.web_new_conversation(None)),
+        row("GET", in_process, PROCESSES, lambda t: acts(WEB, t.readers, MEDIATION, OK)),
+        row("POST", in_process, PROCESSES, lambda t: acts(WEB, t.readers, MEDIATION, SAVED),
+            lambda t: bodies.web_new_conversation(t.slug)),
+        consultation_row("GET", page, conversation_readers),
+        consultation_row("POST", page + "vote/", taking_part(VOTED), bodies.web_vote),
+        consultation_row("GET", page + "statements/new/", taking_part(OK, team=True)),
+        consultation_row("POST", page + "statements/new/", taking_part(SAVED, team=True),
+                         bodies.web_statement),
+        consultation_row("POST", page + "statements/{number}/moderate/", running(WEB, SAVED),
+                         bodies.web_moderation),
+        consultation_row("GET", page + "moderation/", running(WEB, OK)),
+        consultation_row("GET", page + "results/", conversation_readers),
+        consultation_row("GET", page + "events", conversation_readers),
+    ]  # fmt: skip
+
+
+def api_consultations() -> list[Row]:
+    """Return the conversation endpoints: as on the web. Opening one in a process the caller
+    may not see is refused as unknown (422), exactly as in a process that does not exist."""
+    items = f"{API_ROOT}/conversations"
+    one = items + "/{slug}"
+    opening = (
+        Case("standalone", {}, acts(API, EVERYONE, SIGNED_IN, CREATED),
+             bodies.api_new_conversation(None)),
+        Case("in talks", {}, acts(API, EVERYONE, MEDIATION, CREATED),
+             bodies.api_new_conversation(TALKS)),
+        Case("in backroom", {}, acts(API, MEDIATION, MEDIATION, CREATED, unseen=UNKNOWN_REF),
+             bodies.api_new_conversation(BACKROOM), missing_in_body("process")),
+    )  # fmt: skip
+    return [
+        row("GET", items, SITE, readable),
+        Row("POST", items, opening),
+        consultation_row("GET", one, conversation_readers),
+        consultation_row("PATCH", one, running(API, CHANGED), bodies.api_conversation_change),
+        consultation_row("GET", one + "/statements", conversation_readers),
+        consultation_row("POST", one + "/statements", taking_part(CREATED, team=True),
+                         bodies.api_statement),
+        consultation_row("PATCH", one + "/statements/{number}", running(API, CHANGED),
+                         bodies.api_moderation),
+        consultation_row("GET", one + "/moderation", running(API, OK)),
+        consultation_row("GET", one + "/next", conversation_readers),
+        consultation_row("POST", one + "/votes", taking_part(RECORDED), bodies.api_vote),
+        consultation_row("GET", one + "/my-votes", conversation_readers),
+        consultation_row("GET", one + "/results", conversation_readers),
+    ]  # fmt: skip
+
+
 def build_matrix() -> list[Row]:
     """Return every row of the matrix."""
-    rows = web_site() + web_process() + web_new_record() + web_record() + api_site()
+    rows = web_site() + web_process() + web_new_record() + web_record() + web_consultations()
+    rows += api_site()
     for kind in KINDS:
         rows += api_kind(kind)
-    return rows + api_citations()
+    return rows + api_citations() + api_consultations()
 
 
 MATRIX = build_matrix()

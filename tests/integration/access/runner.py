@@ -26,6 +26,13 @@ from django.test import Client
 from django.urls import reverse
 
 from parley.audit.models import AuditEvent
+from parley.consultation.models import (
+    Conversation,
+    OpinionMapSnapshot,
+    Participant,
+    Statement,
+    Vote,
+)
 from parley.processes.kinds import KINDS
 from parley.processes.models import Citation, Process
 from tests.integration.access.vocabulary import Case, Outcome, Row
@@ -73,12 +80,18 @@ def send(caller: Caller, method: str, url: str, body: Any = None) -> Response:
     return client.generic(method, url, headers=headers)
 
 
+CONSULTATION = [Conversation, Statement, Participant, Vote, OpinionMapSnapshot]
+# What a counted vote may add: its row, the voter's participant on a first vote, and (if the
+# recompute ran at once) a snapshot.
+VOTE_EFFECTS = {m._meta.label_lower for m in (Vote, Participant, OpinionMapSnapshot)}
+
+
 def _watched() -> list[type[models.Model]]:
     """Return what a request may not change: every kind's rows and audience links, processes,
-    citations and audit events."""
+    citations, audit events and every consultation table."""
     watched: list[type[models.Model]] = [kind.model for kind in KINDS.values()]
     links = [field.remote_field.through for m in watched for field in m._meta.many_to_many]
-    return [*watched, *links, Process, Citation, AuditEvent]  # type: ignore[list-item]
+    return [*watched, *links, Process, Citation, AuditEvent, *CONSULTATION]  # type: ignore[list-item]
 
 
 def _contents_sql(model: type[models.Model]) -> str:
@@ -218,13 +231,27 @@ def _status(cell: Cell, response: Response) -> list[str]:
 def _effects(
     outcome: Outcome, before: dict[str, tuple[int, str]], after: dict[str, tuple[int, str]]
 ) -> list[str]:
-    """A successful write adds one audit event; any other request changes nothing at all."""
+    """A successful write adds one audit event, a counted vote one vote; any other request
+    changes nothing at all."""
     audits = AuditEvent._meta.label_lower
+    if outcome.votes:
+        return _vote_effects(before, after)
     if outcome.writes:
         added = after[audits][0] - before[audits][0]
         return [] if added == 1 else [f"a write should add one audit event, added {added}"]
     changed = sorted(label for label in before if before[label] != after[label])
     return [f"changed {', '.join(changed)} though it was not a write"] if changed else []
+
+
+def _vote_effects(
+    before: dict[str, tuple[int, str]], after: dict[str, tuple[int, str]]
+) -> list[str]:
+    votes = Vote._meta.label_lower
+    added = after[votes][0] - before[votes][0]
+    changed = sorted(label for label in before if before[label] != after[label])
+    problems = [] if added == 1 else [f"a vote should add one vote row, added {added}"]
+    others = [label for label in changed if label not in VOTE_EFFECTS]
+    return problems + ([f"a vote changed {', '.join(others)}"] if others else [])
 
 
 def seen(response: Response) -> dict[str, object]:

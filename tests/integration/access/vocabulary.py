@@ -25,6 +25,7 @@ class Outcome:
     name: str
     status: int
     writes: bool = False  # exactly one audit event is added; any other outcome changes nothing
+    votes: bool = False  # exactly one vote is added (and the voter's participant), no audit event
     probe: bool = False  # same bytes as the twin request naming something that does not exist
     to_sign_in: bool = False  # the Location is the sign-in page
 
@@ -43,6 +44,10 @@ UNAUTHENTICATED = Outcome("UNAUTHENTICATED", 401)  # API: anonymous write
 FORBIDDEN = Outcome("FORBIDDEN", 403)  # may see it, may not do this
 HIDDEN = Outcome("HIDDEN", 404, probe=True)  # may not see it: the same bytes as a missing one
 UNKNOWN_REF = Outcome("UNKNOWN_REF", 422, probe=True)  # API: a hidden reference reads as unknown
+# A vote was counted. Votes are their own append-only log, never audited (decision 0008), so a
+# counted vote adds one vote row (and on a first vote the participant) and no audit event.
+RECORDED = Outcome("RECORDED", 201, votes=True)  # API
+VOTED = Outcome("VOTED", 302, votes=True)  # web: back to the next card
 
 Expect = dict[str, Outcome]
 

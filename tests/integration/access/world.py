@@ -12,6 +12,12 @@ Added to the personas' process "talks":
 And a second process, "backroom": mediation-only, opened by the mediator, titled with the
 mediation canary, holding its own sample row of every kind. Every other persona must find it
 exactly as missing as a process that does not exist.
+
+And conversations (consultations), each with seed statement 1 accepted (see CONVERSATIONS):
+in "talks" a public one whose pending and rejected statements carry the mediation canary (under
+strict moderation only the team reads them), a mediation-level one and a party-level one titled
+with the mediation and party A canaries, a closed public one; a public one in "backroom"; and a
+standalone public one that its convener, the outsider, runs and only signed-in users join.
 """
 
 from __future__ import annotations
@@ -19,6 +25,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
+
+from parley.consultation import actions as consultation
+from parley.consultation.access import access_conversation
 from parley.core.visibility import Visibility
 from parley.processes import actions
 from parley.processes.kinds import KINDS
@@ -111,6 +121,7 @@ def build_matrix_world() -> MatrixWorld:
         for kind, data in SAMPLES.items():
             world.add(slug, kind, {**data, "key": f"sample-{kind}"})
     _add_confidential_rows(world)
+    _add_conversations(world)
     return world
 
 
@@ -155,3 +166,46 @@ def _add_confidential_rows(world: MatrixWorld) -> None:
     )
     actions.cite(user=mediator, process=talks, target=world.row(TALKS, "rounds", "round-1"),
                  source=dossier, quote=f"Dossier quote {CANARY_MEDIATION}")  # fmt: skip
+
+
+# Conversations: slug -> (process slug or None for standalone, who opens it, settings).
+CONVERSATIONS: dict[str, tuple[str | None, str, dict[str, Any]]] = {
+    "talks-consultation": (TALKS, "mediator", {"title": "Talks consultation"}),
+    "talks-team-consultation": (TALKS, "mediator", {
+        "title": f"Team consultation {CANARY_MEDIATION}", "visibility": Visibility.MEDIATION.value,
+    }),
+    "talks-party-consultation": (TALKS, "mediator", {
+        "title": f"Party A consultation {CANARY_A}", "visibility": Visibility.PARTY.value,
+    }),
+    "talks-closed-consultation": (TALKS, "mediator", {"title": "Closed consultation"}),
+    "backroom-consultation": (BACKROOM, "mediator", {"title": "Backroom consultation"}),
+    "standalone-consultation": (None, "outsider", {
+        "title": "Standalone consultation", "allow_anonymous": False,
+    }),
+}  # fmt: skip
+# Under strict moderation only the team reads these: pending (number 2) and rejected (3).
+PENDING_TEXT = f"A participant's pending statement {CANARY_MEDIATION}"
+REJECTED_TEXT = f"A participant's rejected statement {CANARY_MEDIATION}"
+
+
+def _add_conversations(world: MatrixWorld) -> None:
+    for slug, (process_slug, opener, data) in CONVERSATIONS.items():
+        user = world.users[opener]
+        process = world.processes[process_slug] if process_slug else None
+        consultation.open_conversation(user=user, data=data, process=process, slug=slug)
+        access = access_conversation(user, slug)
+        consultation.seed_statement(access=access, text=f"Seed statement of {data['title']}")
+    _add_participant_statements(world)
+    closed = access_conversation(world.users["mediator"], "talks-closed-consultation")
+    consultation.update_conversation(access=closed, data={"is_open": False})
+
+
+def _add_participant_statements(world: MatrixWorld) -> None:
+    """Have an anonymous participant write two statements to "talks-consultation"; the team
+    leaves one pending and rejects the other."""
+    access = access_conversation(AnonymousUser(), "talks-consultation")
+    author = consultation.join(access=access, token="matrix-author")
+    consultation.submit_statement(access=access, participant=author, text=PENDING_TEXT)
+    rejected = consultation.submit_statement(access=access, participant=author, text=REJECTED_TEXT)
+    team = access_conversation(world.users["mediator"], "talks-consultation")
+    consultation.moderate_statement(access=team, statement=rejected, status="rejected")

@@ -25,9 +25,18 @@ def openapi() -> Any:
 def write_operations() -> list[tuple[str, str]]:
     """Return (method, path) of every write the API documents, path parameters filled in."""
     paths = openapi()["paths"]
-    return [(method.upper(), path.replace("{slug}", SLUG).replace("{key}", "round-1"))
+    return [(method.upper(), path.replace("{slug}", SLUG).replace("{key}", "round-1")
+             .replace("{number}", "1"))
             for path, operations in paths.items()
             for method in operations if method in {"post", "patch", "put", "delete"}]  # fmt: skip
+
+
+# Anyone may vote and write statements in a conversation that allows anonymous participants;
+# like every other session write, these still need the CSRF token.
+OPEN_TO_ANONYMOUS = {
+    ("POST", f"/api/v1/conversations/{SLUG}/statements"),
+    ("POST", f"/api/v1/conversations/{SLUG}/votes"),
+}
 
 
 def test_openapi_lists_every_kinds_endpoints(db) -> None:
@@ -53,12 +62,18 @@ def test_there_is_no_docs_page_loading_assets_from_a_cdn(db) -> None:
 
 def test_every_write_refuses_anonymous_callers(world) -> None:
     operations = write_operations()
-    assert len(operations) == 2 * len(KINDS) + 3  # processes: create, change; citations
+    # kinds; processes: create, change; citations; conversations: open, change, statements:
+    # write, moderate; votes
+    assert len(operations) == 2 * len(KINDS) + 3 + 5
     for method, path in operations:
         # Checking CSRF tokens: a caller without a session is still told to sign in, not 403.
         response = send(Client(enforce_csrf_checks=True), method, path, {})
-        assert response.status_code == 401, (method, path)
-        assert response.json() == {"detail": "Unauthorized"}
+        if (method, path) in OPEN_TO_ANONYMOUS:
+            assert response.status_code == 403, (method, path)
+            assert response.json() == {"detail": "CSRF check Failed"}
+        else:
+            assert response.status_code == 401, (method, path)
+            assert response.json() == {"detail": "Unauthorized"}
 
 
 @pytest.fixture
