@@ -88,29 +88,12 @@ class ConversationOut(Schema):
     can_take_part: bool = Field(description="You may vote and write statements now.")
 
 
-class ConversationIn(Input):
-    """Open a conversation: in a process (its mediation team), or standalone (anyone signed in)."""
-
-    title: str
-    question: str = ""
-    process: str | None = Field(None, description="Slug of the process; leave out: standalone.")
-    round: str | None = Field(None, description="Key of a round of that process.")
-    visibility: str | None = None
-    moderation: str | None = None
-    comparison: str | None = None
-    segments: list[str] | None = None
-    is_open: bool | None = None
-    allow_anonymous: bool | None = None
-    min_group_size: int | None = None
-    is_illustrative: bool | None = None
-
-
 class ConversationPatch(Input):
     """Change a conversation's settings; e.g. ``{"is_open": false}`` closes it."""
 
     title: str | None = None
     question: str | None = None
-    round: str | None = None
+    round: str | None = Field(None, description="Key of a round of the conversation's process.")
     visibility: str | None = None
     moderation: str | None = None
     comparison: str | None = None
@@ -119,6 +102,14 @@ class ConversationPatch(Input):
     allow_anonymous: bool | None = None
     min_group_size: int | None = None
     is_illustrative: bool | None = None
+
+
+class ConversationIn(ConversationPatch):
+    """Open a conversation: in a process (its mediation team), or standalone (anyone signed in)."""
+
+    title: str  # required to open one, optional to change it
+    question: str = ""
+    process: str | None = Field(None, description="Slug of the process; leave out: standalone.")
 
 
 class StatementOut(Schema):

@@ -9,7 +9,6 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.core.cache import cache
 from django.test import Client
 
 from parley.consultation import actions
@@ -19,40 +18,22 @@ from parley.consultation.models import Conversation, Participant, Statement, Vot
 from parley.consultation.recompute import recompute
 from parley.core.visibility import Visibility
 from parley.processes import actions as process_actions
+from tests.consultations import SEEDS, open_conversation
 from tests.integration.api.conftest import send
 from tests.world import CANARY_MEDIATION, World
 
 pytestmark = pytest.mark.django_db
 
 ROOT = "/api/v1/conversations"
-SEEDS = ("All foreign fighters should leave.", "Hezbollah must leave too.", "Talks go on.")
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache() -> None:
-    """The newest-map numbers live in the cache, keyed by id: ids repeat between tests."""
-    cache.clear()
 
 
 def url(slug: str, *parts: str) -> str:
     return "/".join([ROOT, slug, *parts])
 
 
-def open_conversation(world: World, slug: str = "poll", **data: Any) -> Conversation:
-    """Open a conversation in the personas' process as the mediator, with three seeds."""
-    mediator = world.users["mediator"]
-    conversation = actions.open_conversation(
-        user=mediator, process=world.process, slug=slug, data={"title": "Poll", **data}
-    )
-    team = access_conversation(mediator, slug)
-    for text in SEEDS:
-        actions.seed_statement(access=team, text=text)
-    return conversation
-
-
 @pytest.fixture
 def poll(world: World) -> Conversation:
-    return open_conversation(world)
+    return open_conversation(world, "poll")
 
 
 @pytest.fixture

@@ -10,7 +10,8 @@ from parley.consultation import actions, queries
 from parley.consultation.access import access_conversation, access_for
 from parley.consultation.models import Conversation, Statement, Vote
 from parley.core.errors import Forbidden, InvalidInput, NotFound
-from tests.unit.consultation.conftest import SEEDS, access, open_public
+from tests.consultations import SEEDS, open_conversation
+from tests.unit.consultation.conftest import access
 from tests.world import World
 
 pytestmark = pytest.mark.django_db
@@ -22,7 +23,7 @@ def _join(world: World, persona: str, conversation: Conversation):
 
 
 def test_the_team_opens_a_conversation_with_a_random_slug_and_an_audit_event(world: World):
-    conversation = open_public(world)
+    conversation = open_conversation(world)
     assert conversation.slug.startswith("poll-") and len(conversation.slug) == len("poll-") + 6
     verbs = AuditEvent.objects.filter(process_id=world.process.pk).values_list("verb", flat=True)
     assert "conversation.opened" in verbs and "statement.seeded" in verbs
@@ -46,7 +47,7 @@ def test_anyone_signed_in_convenes_a_standalone_conversation(world: World):
 
 
 def test_a_hidden_conversation_and_a_missing_one_look_alike(world: World):
-    hidden = open_public(world, visibility="mediation")
+    hidden = open_conversation(world, visibility="mediation")
     with pytest.raises(NotFound) as seen:
         access_conversation(world.users["party_a_lead"], hidden.slug)
     with pytest.raises(NotFound) as missing:
@@ -82,7 +83,7 @@ def test_participant_statements_wait_for_moderation_under_strict(world: World, c
 
 
 def test_open_moderation_shows_pending_statements(world: World):
-    conversation = open_public(world, moderation="open")
+    conversation = open_conversation(world, moderation="open")
     who, me = _join(world, "observer", conversation)
     written = actions.submit_statement(access=who, participant=me, text="Ask the refugees.")
     assert written in queries.shown_statements(conversation)
@@ -142,7 +143,7 @@ def test_anonymous_participants_need_a_session_token(world: World, conversation)
 
 
 def test_segments_are_chosen_from_the_declared_list(world: World):
-    conversation = open_public(world, comparison="segments", segments=["North", "South"])
+    conversation = open_conversation(world, comparison="segments", segments=["North", "South"])
     who = access(world, "observer", conversation)
     with pytest.raises(InvalidInput) as bad:
         actions.join(access=who, token=None, segment="East")

@@ -13,7 +13,8 @@ from parley.consultation.access import access_for
 from parley.consultation.demo import DEMO_CONVERSATION_SLUG, load_demo_consultation
 from parley.consultation.models import Conversation, OpinionMapSnapshot, Participant, Statement
 from parley.consultation.recompute import load_inputs, recompute
-from tests.unit.consultation.conftest import access, open_public
+from tests.consultations import open_conversation
+from tests.unit.consultation.conftest import access
 from tests.world import World
 
 pytestmark = pytest.mark.django_db
@@ -65,14 +66,14 @@ def test_a_second_recompute_warm_starts_from_the_first(world: World, conversatio
 
 
 def test_strict_moderation_keeps_pending_statements_out_of_the_maths(world: World):
-    conversation = open_public(world)
+    conversation = open_conversation(world)
     who = access(world, "observer", conversation)
     me = actions.join(access=who, token=None)
     actions.submit_statement(access=who, participant=me, text="Pending one.")
     inputs = load_inputs(conversation)
     pending = Statement.objects.get(conversation=conversation, text="Pending one.").number
     assert pending in inputs.statements.moderated_out
-    open_ = open_public(world, moderation="open")
+    open_ = open_conversation(world, moderation="open")
     who = access(world, "observer", open_)
     me = actions.join(access=who, token=None)
     actions.submit_statement(access=who, participant=me, text="Pending one.")
