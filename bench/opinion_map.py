@@ -43,7 +43,8 @@ REPO = BENCH.parent
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(BENCH))
 
-DATA = REPO.parent / "shared" / "data" / "polis"
+# PARLEY_SHARED_DIR as in tests/shared_data.py; else shared/ beside the checkout.
+DATA = Path(os.environ.get("PARLEY_SHARED_DIR") or REPO.parent / "shared") / "data" / "polis"
 REDDWARF_PYTHON = BENCH / ".venv-reddwarf" / "bin" / "python"
 TIME = Path("/usr/bin/time")
 SECTIONS = ("folders", "bowling", "synthetic", "huge", "incremental")

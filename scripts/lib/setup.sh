@@ -49,3 +49,19 @@ ensure_redis() {
   echo "Redis did not start" >&2
   return 1
 }
+
+find_shared_data() {
+  # The golden and openData tests read the shared research data kept beside the checkout
+  # (../shared). A clone elsewhere (CI) finds this workplace's copy; PARLEY_SHARED_DIR wins.
+  if [ -n "${PARLEY_SHARED_DIR:-}" ]; then export PARLEY_SHARED_DIR; return; fi
+  local candidate
+  for candidate in ../shared /work/shared; do
+    if [ -d "$candidate/data/polis" ]; then
+      PARLEY_SHARED_DIR=$(cd "$candidate" && pwd)
+      export PARLEY_SHARED_DIR
+      return
+    fi
+  done
+  echo "The shared data (data/polis, data/polis-math-fixtures) was not found beside the" \
+       "checkout; set PARLEY_SHARED_DIR. The tests that need it will fail." >&2
+}

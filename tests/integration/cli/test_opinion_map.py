@@ -21,9 +21,8 @@ from django.core.management import CommandError, call_command
 
 from parley.consultation.opinion.opendata import latest_votes, read_folder
 from parley.consultation.opinion.report import FORMAT
+from tests.shared_data import POLIS, SHARED
 
-REPO_ROOT = Path(__file__).resolve().parents[3]
-POLIS = REPO_ROOT.parent / "shared" / "data" / "polis"
 SEATTLE = POLIS / "15-per-hour-seattle"
 PARLEY = Path(sys.executable).with_name("parley")
 
@@ -52,7 +51,7 @@ def seattle() -> Path:
     if not (SEATTLE / "comments.csv").is_file():
         pytest.fail(
             f"Pol.is openData conversation not found at {SEATTLE}: the CLI tests need the "
-            f"shared data folder {POLIS} next to the repository root {REPO_ROOT}."
+            f"shared data folder {SHARED}: set PARLEY_SHARED_DIR if it is elsewhere."
         )
     return SEATTLE
 

@@ -10,11 +10,11 @@ from django.core.management import CommandError, call_command
 
 from parley.consultation.models import Conversation, OpinionMapSnapshot, Statement, Vote
 from parley.consultation.opinion.opendata import latest_votes, read_folder
+from tests.shared_data import POLIS
 from tests.world import World
 
 pytestmark = pytest.mark.django_db
 
-POLIS = Path(__file__).resolve().parents[3].parent / "shared" / "data" / "polis"
 SEATTLE = POLIS / "15-per-hour-seattle"
 
 

@@ -20,11 +20,10 @@ from typing import Any
 import numpy as np
 
 from parley.consultation.opinion.types import StatementSet, VoteLog
+from tests.shared_data import MATH_FIXTURES, POLIS, SHARED
 
-REPO_ROOT = Path(__file__).resolve().parents[4]
-SHARED = REPO_ROOT.parent / "shared"
-FIXTURES_DIR = SHARED / "data" / "polis-math-fixtures"
-BOWLING_GREEN = SHARED / "data" / "polis" / "american-assembly.bowling-green"
+FIXTURES_DIR = MATH_FIXTURES
+BOWLING_GREEN = POLIS / "american-assembly.bowling-green"
 
 FIXTURES = [
     "below-100-ptpts",
@@ -72,7 +71,7 @@ def fixture_dir(name: str) -> Path:
     if not folder.is_dir():
         raise FixtureMissing(
             f"Pol.is math fixture {name!r} not found at {folder}. The golden tests need the shared "
-            f"data folder {SHARED} next to the repository root {REPO_ROOT}."
+            f"data folder {SHARED}: set PARLEY_SHARED_DIR if it is elsewhere."
         )
     return folder
 

@@ -27,9 +27,7 @@ from parley.consultation.opinion.opendata import (
     write_folder,
 )
 from parley.consultation.opinion.types import VoteLog
-
-REPO_ROOT = Path(__file__).resolve().parents[4]
-POLIS = REPO_ROOT.parent / "shared" / "data" / "polis"
+from tests.shared_data import POLIS, SHARED
 
 # The conversations known to have both votes.csv and participants-votes.csv (S1). Any other
 # folder with both files that appears under POLIS is checked too.
@@ -58,7 +56,7 @@ def polis(name: str) -> Path:
     if not (folder / "comments.csv").is_file():
         pytest.fail(
             f"Pol.is openData conversation {name!r} not found at {folder}: these tests need the "
-            f"shared data folder {POLIS} next to the repository root {REPO_ROOT}."
+            f"shared data folder {SHARED}: set PARLEY_SHARED_DIR if it is elsewhere."
         )
     return folder
 

@@ -18,10 +18,10 @@ import pytest
 
 from parley.consultation.opinion import stats
 from parley.consultation.opinion.types import VoteLog
+from tests.shared_data import SHARED
 from tests.unit.consultation.opinion.fixtures import (
     FIXTURES,
     MISSING_VOTES_FIXTURE,
-    SHARED,
     Fixture,
     load_fixture,
 )
@@ -217,8 +217,8 @@ def test_comment_extremity_from_polis_pca_equals_polis(name: str) -> None:
 def read_csv(path: Path) -> list[dict[str, str]]:
     if not path.is_file():
         pytest.fail(
-            f"{path} not found: this test needs the shared data folder {SHARED} next to the "
-            "repository root."
+            f"{path} not found: this test needs the shared data folder {SHARED}: set "
+            "PARLEY_SHARED_DIR if it is elsewhere."
         )
     with path.open(newline="", encoding="utf-8") as handle:
         return list(csv.DictReader(handle))
