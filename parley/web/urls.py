@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from parley.web.views import consultations, home, processes, records
+from parley.web.views import consultations, home, live, processes, records
 
 app_name = "web"
 
@@ -55,5 +55,5 @@ urlpatterns = [
     ),  # fmt: skip
     path(f"{CONVERSATION}moderation/", consultations.moderation, name="consultation-moderation"),
     path(f"{CONVERSATION}results/", consultations.results_page, name="consultation-results"),
-    path(f"{CONVERSATION}events", consultations.conversation_events, name="consultation-events"),
+    path(f"{CONVERSATION}events", live.conversation_events, name="consultation-events"),
 ]

@@ -2,32 +2,28 @@
 
 Every page works without JavaScript: forms post, then redirect. Anonymous participants are
 known by a random token in their session (never in a URL or a page), made on their first vote
-or statement. The results page may subscribe to ``events``, which sends only the number of the
-newest opinion map; the page then fetches the results itself, through the same scoped read.
+or statement. The results page may subscribe to the live stream (views/live.py); the map is
+drawn by parley/web/opinion_map.py.
 """
 
 from __future__ import annotations
 
-import asyncio
-import json
 import secrets
 import uuid
 from collections import Counter
-from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable
 from datetime import datetime
 from typing import Any
 
-from asgiref.sync import sync_to_async
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from parley.consultation import actions, live
+from parley.consultation import actions
 from parley.consultation.access import ConversationAccess, access_conversation
 from parley.consultation.models import Comparison, Conversation, Moderation, Participant, Statement
 from parley.consultation.queries import (
@@ -44,8 +40,9 @@ from parley.core.visibility import Viewer, Visibility
 from parley.processes.models import Process
 from parley.processes.permissions import access_process_by_slug, require
 from parley.processes.roles import Permission
-from parley.web.errors import answers_errors, not_found
+from parley.web.errors import answers_errors
 from parley.web.forms import FormScope, bound, form_class, new_values, submit
+from parley.web.opinion_map import COLOURS, NO_GROUP, SHAPES, opinion_map
 from parley.web.views.common import Fieldset, render_form
 
 TOKEN_KEY = "parley-participant-token"  # the API uses the same key: one participant per browser
@@ -258,12 +255,8 @@ def statement_moderate(request: HttpRequest, slug: str, number: int) -> HttpResp
 # Results -------------------------------------------------------------------------------------
 
 # The map's drawing area, in SVG user units; the page scales it to the screen.
-MAP_WIDTH, MAP_HEIGHT, MAP_MARGIN, LEGEND_HEIGHT, LEGEND_SPACING = 480, 300, 24, 28, 90
 # Colours that stay apart for the common colour-vision deficiencies (Okabe-Ito), and a shape
 # per group so the map reads in greyscale and print too.
-COLOURS = ("#0072b2", "#d55e00", "#009e73", "#cc79a7", "#e69f00", "#56b4e9", "#000000")
-SHAPES = ("circle", "square", "triangle", "diamond")
-NO_GROUP = "#9aa0a6"
 COMMON_GROUND = {"common_ground", "emerging"}  # the statuses the "Common ground" list shows
 # What the votes say about a statement (parley.consensus.statements.Status), in words.
 STATUS_LABELS = {
@@ -344,156 +337,6 @@ def _scored(item: dict[str, Any], groups: dict[str, Any]) -> dict[str, Any]:
         "percent": round(100 * float(item.get("score", 0.0))),
         "colour": binding["colour"] if binding else NO_GROUP,
     }
-
-
-def opinion_map(points: list[list[float]], groups: list[dict[str, Any]]) -> dict[str, Any]:
-    """Return the opinion map in SVG user units: a mark per participant, a hull per group.
-
-    Members of a withheld group are drawn as in no group: counting their marks would tell the
-    group's size, which the results withhold.
-    """
-    shown = {group["id"]: group for group in groups if not group.get("withheld")}
-    hulls = [(group, group.get("hull") or []) for group in shown.values()]
-    xs = [p[0] for p in points] + [x for _, hull in hulls for x, _ in hull]
-    ys = [p[1] for p in points] + [y for _, hull in hulls for _, y in hull]
-    drawing: dict[str, Any] = {"width": MAP_WIDTH, "height": MAP_HEIGHT + LEGEND_HEIGHT}
-    if not xs:
-        return {**drawing, "marks": [], "hulls": [], "legend": []}
-    place = _scale(min(xs), max(xs), min(ys), max(ys))
-    marks = [_mark(place(x, y), shown.get(int(g))) for x, y, g in points]
-    keys = [(g["colour"], g["shape"], f"Group {g['label']} ({g['size']})") for g in shown.values()]
-    if any(int(g) not in shown for _, _, g in points):
-        keys.append((NO_GROUP, "circle", "No group"))
-    return {
-        **drawing,
-        "marks": marks,
-        "hulls": [_hull(group, [place(x, y) for x, y in hull]) for group, hull in hulls if hull],
-        "legend": [_legend_key(i, *key) for i, key in enumerate(keys)],
-    }
-
-
-def _legend_key(index: int, colour: str, shape: str, text: str) -> dict[str, Any]:
-    """Return one legend entry, laid out in a row under the map."""
-    x, y = MAP_MARGIN + LEGEND_SPACING * index, MAP_HEIGHT + LEGEND_HEIGHT / 2
-    return {"x": x, "y": y, "text_x": x + 10, "colour": colour, "shape": shape, "text": text,
-            "points": _shape_points(shape, x, y)}  # fmt: skip
-
-
-Point = tuple[float, float]
-
-
-def _scale(x0: float, x1: float, y0: float, y1: float) -> Callable[[float, float], Point]:
-    """Return a function placing map coordinates in the drawing area, y pointing up."""
-    span_x, span_y = (x1 - x0) or 1.0, (y1 - y0) or 1.0
-    inner_w, inner_h = MAP_WIDTH - 2 * MAP_MARGIN, MAP_HEIGHT - 2 * MAP_MARGIN
-
-    def place(x: float, y: float) -> Point:
-        px = MAP_MARGIN + (x - x0) / span_x * inner_w
-        py = MAP_HEIGHT - MAP_MARGIN - (y - y0) / span_y * inner_h
-        return round(px, 1), round(py, 1)
-
-    return place
-
-
-def _mark(at: Point, group: dict[str, Any] | None) -> dict[str, Any]:
-    x, y = at
-    shape = group["shape"] if group else "circle"
-    return {"x": x, "y": y, "shape": shape, "colour": group["colour"] if group else NO_GROUP,
-            "points": _shape_points(shape, x, y)}  # fmt: skip
-
-
-def _shape_points(shape: str, x: float, y: float, r: float = 3.5) -> str:
-    """Return an SVG polygon's points for the polygon shapes (circles are drawn as circles)."""
-    corners = {
-        "square": [(-r, -r), (r, -r), (r, r), (-r, r)],
-        "triangle": [(0, -r - 0.5), (r + 0.5, r), (-r - 0.5, r)],
-        "diamond": [(0, -r - 1), (r + 1, 0), (0, r + 1), (-r - 1, 0)],
-    }.get(shape, [])
-    return " ".join(f"{round(x + dx, 1)},{round(y + dy, 1)}" for dx, dy in corners)
-
-
-def _hull(group: dict[str, Any], corners: list[Point]) -> dict[str, Any]:
-    """Return a group's hull as SVG points, with its label at the hull's centre."""
-    cx = sum(x for x, _ in corners) / len(corners)
-    cy = sum(y for _, y in corners) / len(corners)
-    points = " ".join(f"{x},{y}" for x, y in corners)
-    return {"group": group, "points": points, "label_x": round(cx, 1), "label_y": round(cy, 1)}
-
-
-# Live updates --------------------------------------------------------------------------------
-
-POLL_SECONDS = 1.0  # how often the stream looks at the newest map's number (a cache read)
-HEARTBEAT_POLLS = 15  # a comment line this often keeps proxies from closing an idle stream
-STREAM_SECONDS = 300.0  # then the stream ends and the browser's EventSource reconnects
-RETRY_MS = 3000  # how long the browser waits before reconnecting
-
-
-@require_safe
-async def conversation_events(
-    request: HttpRequest, slug: str
-) -> HttpResponse | StreamingHttpResponse:
-    """Stream ``event: results`` with ``{"version": N}`` whenever a newer opinion map exists.
-
-    Only the number travels: the page fetches the results itself. A client that does not ask
-    for a stream (no ``Accept: text/event-stream``) gets the current number as one event.
-    """
-    user = await request.auser()
-    conversation_id = await sync_to_async(_readable)(user, slug)
-    if conversation_id is None:
-        return await sync_to_async(not_found)(request)
-
-    async def read_version() -> int:
-        return await sync_to_async(live.current_version)(conversation_id)
-
-    if "text/event-stream" not in request.headers.get("Accept", ""):
-        version = await read_version()
-        return HttpResponse(_event(version), content_type="text/event-stream")
-    stream = results_events(read_version, ticks(POLL_SECONDS, STREAM_SECONDS))
-    response = StreamingHttpResponse(stream, content_type="text/event-stream")
-    response["Cache-Control"] = "no-cache"
-    response["X-Accel-Buffering"] = "no"  # a buffering proxy would hold the events back
-    return response
-
-
-def _readable(user: Any, slug: str) -> int | None:
-    """Return the id of conversation *slug* if *user* may read it, else None."""
-    try:
-        return access_conversation(user, slug).conversation.pk
-    except NotFound:
-        return None
-
-
-async def ticks(every: float, lasting: float) -> AsyncIterator[None]:
-    """Yield every *every* seconds until *lasting* seconds have passed."""
-    loop = asyncio.get_running_loop()
-    end = loop.time() + lasting
-    while loop.time() + every <= end:
-        await asyncio.sleep(every)
-        yield None
-
-
-async def results_events(
-    read_version: Callable[[], Awaitable[int]], clock: AsyncIterable[object]
-) -> AsyncIterator[str]:
-    """Yield the current version at once, then a new event at each tick of *clock* on which the
-    version changed, and a heartbeat comment when nothing was sent for a while."""
-    last = await read_version()
-    yield f"retry: {RETRY_MS}\n" + _event(last)
-    quiet = 0
-    async for _ in clock:
-        version = await read_version()
-        if version != last:
-            last, quiet = version, 0
-            yield _event(version)
-            continue
-        quiet += 1
-        if quiet >= HEARTBEAT_POLLS:
-            quiet = 0
-            yield ": still here\n\n"
-
-
-def _event(version: int) -> str:
-    return f"event: results\ndata: {json.dumps({'version': version})}\n\n"
 
 
 # Opening a consultation ----------------------------------------------------------------------

@@ -19,7 +19,9 @@ from parley.consultation.models import Conversation, Participant, Statement, Vot
 from parley.consultation.queries import latest_snapshot
 from parley.consultation.recompute import recompute
 from parley.core.visibility import Visibility
+from parley.web import opinion_map
 from parley.web.views import consultations as views
+from parley.web.views import live as live_view
 from tests.consultations import SEEDS, open_conversation
 from tests.world import CANARY_MEDIATION, World
 
@@ -284,7 +286,7 @@ def test_a_withheld_group_is_said_so_and_its_members_drawn_in_no_group(world, de
     recompute(demo.pk)
     page = client_for("anonymous").get(card(demo.slug, "results")).content.decode()
     assert f"Fewer than {sizes[0] + 1} participants: withheld." in page
-    grey = page.count(f'fill="{views.NO_GROUP}"')
+    grey = page.count(f'fill="{opinion_map.NO_GROUP}"')
     assert grey >= sizes[0]  # the withheld group's members, drawn as in no group
     assert f"({sizes[0]})" not in page.split("<svg")[1].split("</svg>")[0]  # no size in the legend
 
@@ -315,16 +317,16 @@ def collect(events: AsyncIterator[str]) -> list[str]:
 
 
 def test_the_stream_sends_the_version_then_each_change_then_heartbeats():
-    versions = iter([3, 3, 4, 4, *([4] * views.HEARTBEAT_POLLS)])
+    versions = iter([3, 3, 4, 4, *([4] * live_view.HEARTBEAT_POLLS)])
 
     async def read_version() -> int:
         return next(versions)
 
     async def clock() -> AsyncIterator[None]:
-        for _ in range(2 + views.HEARTBEAT_POLLS):
+        for _ in range(2 + live_view.HEARTBEAT_POLLS):
             yield None
 
-    events = collect(views.results_events(read_version, clock()))
+    events = collect(live_view.results_events(read_version, clock()))
     assert events[0] == 'retry: 3000\nevent: results\ndata: {"version": 3}\n\n'
     assert events[1] == 'event: results\ndata: {"version": 4}\n\n'
     assert events[2:] == [": still here\n\n"]
@@ -354,7 +356,7 @@ def test_the_stream_announces_a_new_snapshot(world, poll, django_capture_on_comm
         await sync_to_async(vote_everything)()
         yield None
 
-    events = collect(views.results_events(read_version, clock()))
+    events = collect(live_view.results_events(read_version, clock()))
     snapshot = latest_snapshot(poll)
     assert snapshot is not None
     assert events[0].endswith('data: {"version": 0}\n\n')
