@@ -12,6 +12,7 @@ one is queued cause none. Backends (setting ``PARLEY_TASKS_BACKEND``):
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 from collections.abc import Callable
@@ -53,9 +54,16 @@ def run_recompute(conversation_id: int) -> None:
 
 
 def redis_connection() -> Any:
+    """Return this process's client for PARLEY_REDIS_URL (one per URL: it pools connections)."""
+    return _redis(settings.PARLEY_REDIS_URL)
+
+
+@functools.cache
+def _redis(url: str) -> Any:
+    # A new client per vote cost a TCP connection and five handshake commands for one SET NX.
     from redis import Redis
 
-    return Redis.from_url(settings.PARLEY_REDIS_URL)
+    return Redis.from_url(url)
 
 
 def queue_name() -> str:

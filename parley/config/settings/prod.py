@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from typing import cast
 
 from .base import *  # noqa: F403
 from .base import database_from_url
@@ -17,7 +18,14 @@ def require_env(name: str) -> str:
 
 
 SECRET_KEY = require_env("PARLEY_SECRET_KEY")
-DATABASES = {"default": database_from_url(require_env("DATABASE_URL"))}
+_database = database_from_url(require_env("DATABASE_URL"))
+if _database["ENGINE"] == "django.db.backends.postgresql":
+    # A pool per process: a new PostgreSQL connection per request cost more CPU than the vote
+    # itself (bench/README.md, votes over HTTP). Size x processes must stay under max_connections.
+    _options = dict(cast(dict[str, object], _database.get("OPTIONS") or {}))
+    _options["pool"] = {"min_size": 2, "max_size": int(os.environ.get("PARLEY_DB_POOL_SIZE", "8"))}
+    _database["OPTIONS"] = _options
+DATABASES = {"default": _database}
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
