@@ -257,14 +257,11 @@ def cast_vote(
     A retry with the same *client_key* returns the vote already recorded and adds nothing.
     """
     access.require_take_part()
-    if client_key is not None and len(client_key) > MAX_CLIENT_KEY:
-        raise InvalidInput({"client_key": [f"Keep it under {MAX_CLIENT_KEY + 1} characters."]})
+    check_client_key(client_key)
     number = _vote_value(value)
     statement = _votable(access.conversation, statement_number)
-    if client_key:
-        done = Vote.objects.filter(participant=participant, client_key=client_key).first()
-        if done is not None:
-            return done
+    # No lookup first: the unique constraint finds a retry, and a new vote (the common case on
+    # this hot path) costs only its INSERT.
     vote = Vote(conversation=access.conversation, participant=participant,
                 statement=statement, value=number, client_key=client_key or None)  # fmt: skip
     try:
@@ -274,6 +271,12 @@ def cast_vote(
     except IntegrityError:
         return Vote.objects.get(participant=participant, client_key=client_key)
     return vote
+
+
+def check_client_key(client_key: str | None) -> None:
+    """Refuse an idempotency key longer than the vote table keeps (front doors ask first)."""
+    if client_key is not None and len(client_key) > MAX_CLIENT_KEY:
+        raise InvalidInput({"client_key": [f"Keep it to {MAX_CLIENT_KEY} characters or fewer."]})
 
 
 def _vote_value(value: int | str) -> int:

@@ -23,9 +23,9 @@ from parley.consultation.opinion.opendata import (
     read_folder,
     write_folder,
 )
-from parley.consultation.opinion.pipeline import compute, state_from_bytes
+from parley.consultation.opinion.pipeline import compute
 from parley.consultation.opinion.types import VoteLog
-from parley.consultation.recompute import load_inputs
+from parley.consultation.recompute import load_inputs, previous_state
 from parley.processes.models import Process
 
 SOURCE = "polis"
@@ -159,11 +159,7 @@ def _groups(conversation: Conversation, inputs: Any) -> tuple[dict[int, int], di
     """Return participant pk -> opinion group, and statement -> group-aware consensus, now."""
     if len(inputs.log.vote) == 0:
         return {}, {}
-    from parley.consultation.models import OpinionMapSnapshot
-
-    latest = OpinionMapSnapshot.objects.filter(conversation=conversation).first()
-    state = state_from_bytes(bytes(latest.state)) if latest and latest.state else None
-    result = compute(inputs.log, inputs.statements, previous=state)
+    result = compute(inputs.log, inputs.statements, previous=previous_state(conversation))
     groups = {
         int(p): int(g) for p, g in zip(result.participants, result.group, strict=True) if g >= 0
     }

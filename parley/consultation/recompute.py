@@ -26,7 +26,7 @@ from parley.consultation.models import (
     Vote,
 )
 from parley.consultation.opinion.pipeline import compute, state_from_bytes, state_to_bytes
-from parley.consultation.opinion.types import OpinionResult, StatementSet, VoteLog
+from parley.consultation.opinion.types import OpinionResult, OpinionState, StatementSet, VoteLog
 from parley.consultation.results import Tallies, public_result, tally_votes
 from parley.processes.models import Actor
 
@@ -62,9 +62,10 @@ def _recompute(conversation: Conversation) -> OpinionMapSnapshot | None:
     inputs = load_inputs(conversation)
     if len(inputs.log.vote) == 0:
         return None
-    previous = OpinionMapSnapshot.objects.filter(conversation=conversation).first()
-    state = state_from_bytes(bytes(previous.state)) if previous and previous.state else None
-    result = compute(inputs.log, inputs.statements, previous=state, segments=inputs.segments)
+    result = compute(
+        inputs.log, inputs.statements, previous=previous_state(conversation),
+        segments=inputs.segments,
+    )  # fmt: skip
     with transaction.atomic():
         snapshot = actions.save_snapshot(
             conversation=conversation, result=_public(conversation, inputs, result),
@@ -74,6 +75,12 @@ def _recompute(conversation: Conversation) -> OpinionMapSnapshot | None:
         transaction.on_commit(lambda: live.announce(conversation.pk, snapshot.number))
     log.info("Opinion map %s #%s: %s", conversation.slug, snapshot.number, result.timings_s)
     return snapshot
+
+
+def previous_state(conversation: Conversation) -> OpinionState | None:
+    """Return the warm start the newest snapshot left, or None before the first."""
+    latest = OpinionMapSnapshot.objects.filter(conversation=conversation).first()
+    return state_from_bytes(bytes(latest.state)) if latest and latest.state else None
 
 
 def load_inputs(conversation: Conversation) -> Inputs:

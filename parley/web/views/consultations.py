@@ -47,7 +47,6 @@ from parley.web.views.common import Fieldset, render_form
 
 TOKEN_KEY = "parley-participant-token"  # the API uses the same key: one participant per browser
 VOTES = {"agree": "Agree", "disagree": "Disagree", "pass": "Pass"}
-CLIENT_KEY_LENGTH = 64  # the vote table's column
 
 
 # The voting card ---------------------------------------------------------------------------------
@@ -124,10 +123,9 @@ def _number(request: HttpRequest) -> int:
 
 
 def _client_key(request: HttpRequest) -> str | None:
-    key = request.POST.get("client_key", "")
-    if len(key) > CLIENT_KEY_LENGTH:
-        raise InvalidInput({"client_key": [f"Keep it under {CLIENT_KEY_LENGTH} characters."]})
-    return key or None
+    key = request.POST.get("client_key", "") or None
+    actions.check_client_key(key)  # before joining: a refused vote leaves no participant behind
+    return key
 
 
 def _statement_gone(request: HttpRequest, access: ConversationAccess) -> HttpResponse:
