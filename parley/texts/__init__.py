@@ -1,0 +1,1 @@
+"""The single negotiating text: drafts, clauses, bracketed options, positions and amendments."""
