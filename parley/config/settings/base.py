@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "parley.audit",
     "parley.processes",
     "parley.consultation",
+    "parley.texts",
     "parley.api",
     "parley.web",
     "parley.cli",
