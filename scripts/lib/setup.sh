@@ -29,6 +29,21 @@ ensure_chromium() {
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium >/dev/null
 }
 
+ensure_pdf_libraries() {
+  # WeasyPrint (PDF exports of negotiating texts) loads Pango and HarfBuzz from Debian.
+  local missing=()
+  local lib
+  for lib in libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core; do
+    dpkg -s "$lib" >/dev/null 2>&1 || missing+=("$lib")
+  done
+  [ ${#missing[@]} -eq 0 ] && return
+  echo "Installing ${missing[*]} (PDF exports need them)..."
+  local sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+}
+
 ensure_postgres() {
   # The suite runs on PostgreSQL too; start the local cluster if it is down.
   pg_isready -q -h 127.0.0.1 -p 5432 && return
