@@ -87,8 +87,12 @@ def test_a_malformed_bracket_in_an_edit_names_line_and_column_and_writes_nothing
     clause = tw.clause(tw.draft_2, "fighters")
     events = AuditEvent.objects.count()
     with pytest.raises(InvalidInput) as error:
-        actions.edit_clause(access=tw.access("mediator"), clause=clause,
-                            data={"body": "Fine.\nThen [open"}, revision=clause.revision)  # fmt: skip
+        actions.edit_clause(
+            access=tw.access("mediator"),
+            clause=clause,
+            data={"body": "Fine.\nThen [open"},
+            revision=clause.revision,
+        )
     assert "Line 2, column 6" in error.value.errors["body"][0]
     assert tw.clause(tw.draft_2, "fighters").body == FIGHTERS
     assert AuditEvent.objects.count() == events
@@ -97,8 +101,8 @@ def test_a_malformed_bracket_in_an_edit_names_line_and_column_and_writes_nothing
 def test_adding_a_clause_after_another_keeps_reading_order(tw):
     team = tw.access("mediator")
     fighters = tw.clause(tw.draft_2, "fighters")
-    actions.add_clause(access=team, version=tw.draft_2, after=fighters,
-                       data={"heading": "Monitoring", "body": "A committee [shall] monitors."})  # fmt: skip
+    data = {"heading": "Monitoring", "body": "A committee [shall] monitors."}
+    actions.add_clause(access=team, version=tw.draft_2, after=fighters, data=data)
     keys = [c.key for c in queries.clauses_of(tw.draft_2)]
     assert keys[keys.index("fighters") + 1] == "monitoring"
 
@@ -122,8 +126,9 @@ def test_only_the_partys_delegate_records_its_position_and_members_advise(tw):
     with pytest.raises(Forbidden):
         actions.record_position(access=tw.access("observer"), clause=clause,
                                 party=tw.world.party_a, stance="accept")  # fmt: skip
-    view = actions.record_position(access=tw.access("party_a_member"), clause=clause,
-                                   party=tw.world.party_a, stance="reject", reason="Too vague")  # fmt: skip
+    member = tw.access("party_a_member")
+    view = actions.record_position(access=member, clause=clause, party=tw.world.party_a,
+                                   stance="reject", reason="Too vague")  # fmt: skip
     assert view.is_advisory and view.visibility == "party" and view.party == tw.world.party_a
 
 
@@ -170,7 +175,10 @@ def test_a_party_sees_its_own_positions_and_no_status_built_on_others(tw):
     fighters = row_of(board, "fighters")
     assert [cell.stance for cell in fighters.cells] == ["reject", "hidden"]
     assert fighters.result is None and board.result is None
-    seen = [p.reservation for p in queries.latest_positions(tw.draft_1, tw.access("party_a_lead").viewer)]
+    seen = [
+        p.reservation
+        for p in queries.latest_positions(tw.draft_1, tw.access("party_a_lead").viewer)
+    ]
     assert not any(CANARY_B in text for text in seen)
 
 
@@ -197,7 +205,9 @@ def test_a_closed_draft_keeps_the_record_of_its_board(tw):
     tw.draft_1.refresh_from_db()
     record = tw.draft_1.closing_results
     assert record["clauses"]["fighters"]["status"] == "blocked"
-    assert record["clauses"]["fighters"]["blocking"] == {"party-a": f"Names one group only {CANARY_A}"}
+    assert record["clauses"]["fighters"]["blocking"] == {
+        "party-a": f"Names one group only {CANARY_A}"
+    }
     assert record["document"]["rule"] == "document-weakest-clause/v1"
 
 

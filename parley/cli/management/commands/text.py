@@ -33,8 +33,9 @@ class Command(BaseCommand):
         load.add_argument("--process", metavar="SLUG", required=True)
         load.add_argument("--as", dest="username", required=True, metavar="USER",
                           help="a member of the process's mediation team")  # fmt: skip
-        load.add_argument("--into", metavar="KEY",
-                          help="make FILE the next working draft of this existing text")  # fmt: skip
+        load.add_argument(
+            "--into", metavar="KEY", help="make FILE the next working draft of this existing text"
+        )
         load.add_argument("--key", help="the new text's key (default: from its title)")
         load.add_argument("--kind", choices=NegotiatingText.Kind.values, default="one_text")
         dump = verbs.add_parser("export", help="write one version of a text")
