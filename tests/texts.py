@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from parley.processes.permissions import viewer_for
-from parley.texts import actions
+from parley.texts import actions, queries
 from parley.texts.access import TextAccess, access_text
 from parley.texts.document import ClauseDoc, DraftingStatus, TextDoc
 from parley.texts.models import Clause, NegotiatingText, TextVersion
@@ -58,7 +58,7 @@ def build_text(world: World) -> TextWorld:
     mediator = world.users["mediator"]
     process = world.process
     team = access_text(mediator, process.slug, _create(world).key)
-    draft_1 = actions.working_draft(team.text)
+    draft_1 = queries.working_draft(team.text)
     assert draft_1 is not None
     actions.circulate(access=team, version=draft_1, label="Draft 1")
     _positions(world, draft_1)

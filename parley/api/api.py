@@ -6,7 +6,7 @@ from django.views.decorators.http import require_safe
 from ninja import NinjaAPI
 from ninja.operation import Operation
 
-from parley.api import citations, consultations, errors, processes, records
+from parley.api import citations, consultations, errors, processes, records, texts
 from parley.api.auth import session_auth
 
 DESCRIPTION = """\
@@ -43,3 +43,5 @@ api.add_router("", processes.router)
 api.add_router("", records.router)
 api.add_router("", citations.router)
 api.add_router("", consultations.router)
+api.add_router("", texts.router)
+api.add_router("", texts.statements_router)

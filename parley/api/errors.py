@@ -3,6 +3,8 @@
 - NotFound -> 404 ``{"detail": "No such round."}``: the same bytes for a missing and a hidden row.
 - Forbidden -> 403 ``{"detail": message}``: the caller may see the row but not do this.
 - InvalidInput and malformed bodies -> 422 ``{"errors": {field: [messages]}}``.
+- Conflict -> 409 ``{"detail", "yours", "current", "revision"}``: someone saved the row since the
+  caller's revision; both texts come back, and the revision to save from after merging them.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import ValidationError
 
-from parley.core.errors import Forbidden, InvalidInput, NotFound
+from parley.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 
 # Pydantic's wording where the actions or Django's forms already say it another way.
 _MESSAGES = {
@@ -24,11 +26,22 @@ _MESSAGES = {
 }
 
 
+def conflict_body(error: Conflict) -> dict[str, Any]:
+    """Return what a 409 says: both texts and the revision to start from."""
+    return {
+        "detail": str(error),
+        "yours": error.yours,
+        "current": error.current,
+        "revision": error.revision,
+    }
+
+
 _ANSWERS: list[tuple[type[Exception], int, Callable[[Any], dict[str, Any]]]] = [
     (NotFound, 404, lambda error: {"detail": str(error)}),
     (Forbidden, 403, lambda error: {"detail": str(error)}),
     (InvalidInput, 422, lambda error: {"errors": error.errors}),
     (ValidationError, 422, lambda error: {"errors": field_errors(error.errors)}),
+    (Conflict, 409, conflict_body),
 ]
 
 

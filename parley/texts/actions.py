@@ -48,6 +48,7 @@ from parley.texts.queries import (
 
 TEXT_FIELDS = ("key", "title", "kind", "drafting_mode", "description", "visibility")
 CLAUSE_FIELDS = ("number", "heading", "body", "status")
+MAX_RANK = 99
 DECISIONS = frozenset(Amendment.Status) - {Amendment.Status.PROPOSED, Amendment.Status.WITHDRAWN}
 
 
@@ -226,7 +227,7 @@ def edit_clause(
     )
     if not updated:
         current = Clause.objects.get(pk=clause.pk)
-        raise Conflict("clause", yours={k: str(v) for k, v in data.items()},
+        raise Conflict("clause", yours={k: "" if v is None else str(v) for k, v in data.items()},
                        current={k: str(getattr(current, k)) for k in CLAUSE_FIELDS},
                        revision=current.revision)  # fmt: skip
     clause.refresh_from_db()
@@ -310,6 +311,12 @@ def remove_clause(*, access: TextAccess, clause: Clause) -> None:
     clause.delete()
 
 
+# Who a draft may be circulated to: the team-only levels are for working drafts.
+_AUDIENCES = tuple(
+    level.value for level in Visibility if level not in (Visibility.MEDIATION, Visibility.LEAD)
+)
+
+
 @transaction.atomic
 def circulate(
     *,
@@ -330,8 +337,8 @@ def circulate(
     doc = doc_of(version)
     if not doc.clauses:
         raise InvalidInput({"clauses": ["A draft needs at least one clause."]})
-    if Visibility(visibility) in (Visibility.MEDIATION, Visibility.LEAD):
-        raise InvalidInput({"visibility": ["Circulate to parties: choose a wider audience."]})
+    if visibility not in _AUDIENCES:
+        raise InvalidInput({"visibility": [f"Circulate to one of: {', '.join(_AUDIENCES)}."]})
     previous = latest_circulated(access.text)
     version.label = label or f"Draft {version.number}"
     version.visibility, version.note = visibility, note
@@ -378,6 +385,8 @@ def record_position(
     _require_current(access, clause.version)
     advisory = _speaker_kind(access, party)
     stance = _valid_stance(stance, reason)
+    if rank is not None and not 1 <= rank <= MAX_RANK:
+        raise InvalidInput({"rank": [f"A rank runs from 1 (best) to {MAX_RANK}."]})
     if option is not None and option.clause_id != clause.pk:
         raise InvalidInput({"option": ["No such alternative in this clause."]})
     position = ClausePosition.objects.create(

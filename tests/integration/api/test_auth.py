@@ -63,8 +63,9 @@ def test_there_is_no_docs_page_loading_assets_from_a_cdn(db) -> None:
 def test_every_write_refuses_anonymous_callers(world) -> None:
     operations = write_operations()
     # kinds; processes: create, change; citations; conversations: open, change, statements:
-    # write, moderate; votes
-    assert len(operations) == 2 * len(KINDS) + 3 + 5
+    # write, moderate; votes; texts: create, change, versions, circulate, clauses: add, edit,
+    # positions, citations; comments, review, amendments: propose, decide
+    assert len(operations) == 2 * len(KINDS) + 3 + 5 + 12
     for method, path in operations:
         # Checking CSRF tokens: a caller without a session is still told to sign in, not 403.
         response = send(Client(enforce_csrf_checks=True), method, path, {})
