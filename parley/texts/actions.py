@@ -265,7 +265,8 @@ def add_clause(
     access.require_manage()
     _require_working(version)
     _reject_unknown(data, (*CLAUSE_FIELDS, "key"))
-    key = data.get("key") or _free_clause_key(version, data.get("number") or data.get("heading"))
+    # Heading before number, as the bracket format derives a missing key.
+    key = data.get("key") or _free_clause_key(version, data.get("heading") or data.get("number"))
     if Clause.objects.filter(version=version, key=key).exists():
         raise InvalidInput({"key": ["Another clause of this draft has this key."]})
     order = _make_room(version, after)

@@ -27,7 +27,9 @@ def pos(party: int, stance: Stance, option: str | None = None, clause: str = "fi
     return PositionInput(party, clause, option, stance, "because" * (stance is Stance.REJECT), rank)
 
 
-def rate_all(party: int, stance: Stance, labels=("1A", "1B", "2A", "2B", "omit")) -> list:
+def rate_all(
+    party: int, stance: Stance, labels: tuple[str, ...] = ("1A", "1B", "2A", "2B", "omit")
+) -> list[PositionInput]:
     return [pos(party, stance, label) for label in labels]
 
 
