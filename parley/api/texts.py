@@ -14,7 +14,6 @@ key, statements by conversation slug and number, versions by number, clauses by 
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Annotated, Any, Literal, TypeVar, cast
@@ -45,7 +44,7 @@ from parley.texts.access import (
 )
 from parley.texts.diffing import ClauseChange, WordOp
 from parley.texts.document import ClauseDoc, TextDoc
-from parley.texts.docx import render_docx
+from parley.texts.exports import FORMATS, export_version
 from parley.texts.models import (
     Amendment,
     Clause,
@@ -55,7 +54,6 @@ from parley.texts.models import (
     Option,
     TextVersion,
 )
-from parley.texts.pdf import render_pdf
 from parley.texts.queries import (
     Board,
     BoardRow,
@@ -68,7 +66,6 @@ from parley.texts.queries import (
     clauses_of,
     comments_visible,
     diff_versions,
-    doc_of,
     last_review,
     latest_positions,
     texts_visible,
@@ -86,12 +83,6 @@ TEXT = TEXTS + "/{key}"
 VERSION = TEXT + "/versions/{number}"
 CLAUSE = VERSION + "/clauses/{clause}"
 
-EXPORTS = {
-    "md": "text/markdown; charset=utf-8",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "pdf": "application/pdf",
-}
-WORKING_NOTE = "Working draft: mediation team only"
 FROM_DEFAULT = "Default: the draft your party last reviewed, else the one before 'to'."
 TO_DEFAULT = "Default: the latest draft you may read."
 
@@ -618,7 +609,7 @@ def get_text_board(request: HttpRequest, slug: str, key: str, number: int) -> di
 _EXPORT_RESPONSES = {
     200: {
         "description": "The draft as a file; the footer carries its label and fingerprint.",
-        "content": {media: {"schema": {"type": "string"}} for media in EXPORTS.values()},
+        "content": {media: {"schema": {"type": "string"}} for media in FORMATS.values()},
     }
 }
 
@@ -638,21 +629,9 @@ def export_text_version(
 ) -> HttpResponse:
     """Download a draft: md is its canonical bracket text, whose SHA-256 is the fingerprint."""
     access = access_text(request.user, slug, key)
-    version = access_version(access, number)
-    doc = doc_of(version)
-    fingerprint = version.fingerprint or bracket_format.fingerprint(doc)
-    note = WORKING_NOTE if version.is_working else ""
-    if file_format == "md":
-        body = unicodedata.normalize("NFC", bracket_format.render_text(doc)).encode("utf-8")
-    elif file_format == "docx":
-        body = render_docx(doc, label=version.display_label, fingerprint=fingerprint,
-                           status_note=note)  # fmt: skip
-    else:
-        body = render_pdf(doc, label=version.display_label, fingerprint=fingerprint,
-                          status_note=note)  # fmt: skip
-    response = HttpResponse(body, content_type=EXPORTS[file_format])
-    filename = f"{access.text.key}-v{version.number}.{file_format}"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    exported = export_version(access_version(access, number), file_format)
+    response = HttpResponse(exported.content, content_type=exported.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{exported.filename}"'
     return response
 
 

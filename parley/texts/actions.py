@@ -67,6 +67,7 @@ def create_text(
     _reject_unknown(data, TEXT_FIELDS)
     fields = {"visibility": Visibility.PROCESS.value, **data}
     fields["key"] = fields.get("key") or _free_key(process, slugify(fields.get("title", "")))
+    _refuse_reserved(fields["key"])
     text = NegotiatingText(process=process, **fields)
     _clean(text)
     text.save()
@@ -78,8 +79,18 @@ def create_text(
     return text
 
 
+# Keys that would read as a page of their own: /texts/new/, /clauses/new/.
+RESERVED_KEYS = frozenset({"new"})
+
+
+def _refuse_reserved(key: str) -> None:
+    if key in RESERVED_KEYS:
+        raise InvalidInput({"key": [f"'{key}' names a page; choose another key."]})
+
+
 def _free_key(process: Process, base: str) -> str:
     base = (base or "text")[:60]
+    base = f"{base}-text" if base in RESERVED_KEYS else base
     if not NegotiatingText.objects.filter(process=process, key=base).exists():
         return base
     return f"{base}-{secrets.token_hex(2)}"
@@ -204,7 +215,8 @@ def _copy_clauses(source: TextVersion, target: TextVersion) -> None:
 # Editing the working draft ----------------------------------------------------------------------
 
 
-def _require_working(version: TextVersion) -> None:
+def require_working(version: TextVersion) -> None:
+    """Raise Forbidden unless *version* is the working draft (circulated drafts are frozen)."""
     if not version.is_working:
         raise Forbidden("This draft has been circulated and can no longer change.")
 
@@ -219,7 +231,7 @@ def edit_clause(
     the same clause, the second gets a Conflict carrying both texts, and nothing is lost.
     """
     access.require_manage()
-    _require_working(clause.version)
+    require_working(clause.version)
     _reject_unknown(data, CLAUSE_FIELDS)
     fields = _valid_clause_fields(clause, data)
     updated = Clause.objects.filter(pk=clause.pk, revision=revision).update(
@@ -263,10 +275,11 @@ def add_clause(
 ) -> Clause:
     """Add a clause to the working draft, after *after* (at the end without one)."""
     access.require_manage()
-    _require_working(version)
+    require_working(version)
     _reject_unknown(data, (*CLAUSE_FIELDS, "key"))
     # Heading before number, as the bracket format derives a missing key.
     key = data.get("key") or _free_clause_key(version, data.get("heading") or data.get("number"))
+    _refuse_reserved(key)
     if Clause.objects.filter(version=version, key=key).exists():
         raise InvalidInput({"key": ["Another clause of this draft has this key."]})
     order = _make_room(version, after)
@@ -284,7 +297,7 @@ def add_clause(
 
 def _free_clause_key(version: TextVersion, hint: str | None) -> str:
     base = slugify(hint or "")[:70] or "clause"
-    base = base if base[0].isalpha() else f"c-{base}"
+    base = base if base[0].isalpha() and base not in RESERVED_KEYS else f"c-{base}"
     taken = set(Clause.objects.filter(version=version).values_list("key", flat=True))
     taken |= set(Clause.objects.filter(version__text=version.text).values_list("key", flat=True))
     key, n = base, 2
@@ -306,7 +319,7 @@ def _make_room(version: TextVersion, after: Clause | None) -> int:
 def remove_clause(*, access: TextAccess, clause: Clause) -> None:
     """Take a clause (and its sub-clauses) out of the working draft."""
     access.require_manage()
-    _require_working(clause.version)
+    require_working(clause.version)
     record_event(user=access.user, verb="clause.removed", target=clause,
                  process_id=access.process.pk, data={"key": clause.key})  # fmt: skip
     clause.delete()
@@ -334,7 +347,7 @@ def circulate(
     decided each result (mediation-team data).
     """
     access.require_manage()
-    _require_working(version)
+    require_working(version)
     doc = doc_of(version)
     if not doc.clauses:
         raise InvalidInput({"clauses": ["A draft needs at least one clause."]})
@@ -409,11 +422,21 @@ def record_position(
 def _require_current(access: TextAccess, version: TextVersion) -> None:
     latest = latest_circulated(access.text)
     if latest is None or version.pk != latest.pk:
-        current = latest.display_label if latest else "none yet"
         raise Forbidden(
-            f"Positions are recorded on the current draft ({current}); "
+            f"Positions are recorded on the current draft{_named(access, latest)}; "
             f"{version.display_label} is no longer open for positions."
         )
+
+
+def _named(access: TextAccess, version: TextVersion | None) -> str:
+    """Return " (Draft N)" if the user may read *version*: a draft circulated to a subgroup
+    is not named to anyone outside it."""
+    if (
+        version is None
+        or not visible(access.viewer, TextVersion, access.process).filter(pk=version.pk).exists()
+    ):
+        return ""
+    return f" ({version.display_label})"
 
 
 def _speaker_kind(access: TextAccess, party: Actor) -> bool:
@@ -515,7 +538,7 @@ def propose_amendment(
     version = latest_circulated(access.text)
     if version is None:
         raise Forbidden("Nothing has been circulated yet to amend.")
-    _check_proposer(access, party)
+    check_proposer(access, party)
     if not Clause.objects.filter(version=version, key=clause_key).exists():
         raise InvalidInput({"clause": [f"No clause {clause_key!r} in {version.display_label}."]})
     if op != Amendment.Op.DELETE and op != Amendment.Op.MOVE and not proposed_text.strip():
@@ -537,7 +560,8 @@ def propose_amendment(
     return amendment
 
 
-def _check_proposer(access: TextAccess, party: Actor | None) -> None:
+def check_proposer(access: TextAccess, party: Actor | None) -> None:
+    """Raise Forbidden unless the user may table amendments for *party* (None: the team)."""
     if party is None:
         access.require_manage()
         return
@@ -630,7 +654,7 @@ def _apply(amendment: Amendment, draft: TextVersion) -> None:
 def cite_statement(*, access: TextAccess, clause: Clause, statement: Statement) -> None:
     """Note that a consultation statement informed *clause* (working draft only)."""
     access.require_manage()
-    _require_working(clause.version)
+    require_working(clause.version)
     _require_statement_visible(access, statement)
     clause.cites.add(statement)
     record_event(user=access.user, verb="clause.cited", target=clause,
@@ -641,7 +665,7 @@ def cite_statement(*, access: TextAccess, clause: Clause, statement: Statement) 
 @transaction.atomic
 def uncite_statement(*, access: TextAccess, clause: Clause, statement: Statement) -> None:
     access.require_manage()
-    _require_working(clause.version)
+    require_working(clause.version)
     clause.cites.remove(statement)
     record_event(user=access.user, verb="clause.uncited", target=clause,
                  process_id=access.process.pk,
