@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
-from docx import Document  # type: ignore[import-untyped]
+from docx import Document
 from pypdf import PdfReader
 
 from parley.texts import actions
