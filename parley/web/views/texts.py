@@ -70,6 +70,7 @@ from parley.web.views.consultations import STATUS_LABELS
 
 TEXT_FIELDS = ("title", "key", "kind", "drafting_mode", "description", "visibility")
 CLAUSE_FIELDS = ("number", "heading", "body", "status")
+MAX_UPLOAD_BYTES = 20 * 2**20
 UPLOAD_HELP = "A .md file in the bracket format, or a .docx file written in Word."
 # A draft goes to the parties: never circulated to the mediation team or its lead alone.
 CIRCULATION_LEVELS = [
@@ -163,6 +164,9 @@ def read_upload(upload: UploadedFile[Any] | None, source: str = "", field: str =
             raise InvalidInput({field: ["Upload a file or paste the text."]})
         return _parse(lambda: text_format.parse_text(source, name="pasted text"), field, "Line")
     name = upload.name or "upload"
+    if upload.size is not None and upload.size > MAX_UPLOAD_BYTES:
+        # python-docx reads a whole file into memory: refuse a huge one before reading it.
+        raise InvalidInput({field: [f"{name} is larger than {MAX_UPLOAD_BYTES // 2**20} MB."]})
     data = upload.read()
     if name.lower().endswith(".docx"):
         return _parse(lambda: text_docx.read_docx(data, name=name), field, "Paragraph")
