@@ -17,9 +17,12 @@ from parley.processes.kinds import KINDS
 from parley.processes.models import Process
 from parley.processes.permissions import viewer_for
 from parley.processes.redaction import ReadScope
+from parley.texts.document import ClauseDoc, TextDoc
+from parley.texts.format import render_text
 from parley.web.forms import cite_form_class, form_class, initial_from_row, record_form_class
 from parley.web.views.consultations import conversation_form_class
 from parley.web.views.processes import EDITABLE_FIELDS
+from parley.web.views.texts import CLAUSE_FIELDS, clause_form_class, text_form_class
 from tests.integration.access.vocabulary import Body
 from tests.integration.access.world import MatrixWorld, fresh
 from tests.world import PASSWORD
@@ -185,3 +188,134 @@ def credentials(persona: str) -> Body:
         return {"username": world.users[persona].get_username(), "password": PASSWORD}
 
     return body
+
+
+# Negotiating texts ---------------------------------------------------------------------------
+
+NEW_TEXT = {"key": "opened-here", "title": "Opened here"}
+NEW_CLAUSE = {"key": "added-here", "heading": "Added here", "body": "Added [now] [later]."}
+CLAUSE_CHANGE = {"heading": "Changed here"}
+AMENDMENT = {"proposed_text": "A [new] [fresh] wording.", "rationale": "Tabled by the matrix"}
+COMMENT = {"body": "A comment from the access matrix"}
+DECISION = {"status": "rejected", "note": "Decided by the access matrix"}
+# The next draft, pasted or sent as bracket text: what an import writes.
+IMPORTED = render_text(TextDoc("Imported", (ClauseDoc("imported", "1", "Imported", "Imported."),)))
+
+
+def api_new_text() -> Body:
+    return lambda world: dict(NEW_TEXT)
+
+
+def api_text_change() -> Body:
+    return lambda world: {"description": "Changed through the API"}
+
+
+def api_next_draft(*, imported: bool) -> Body:
+    """Return the body starting the next working draft, or importing IMPORTED as it."""
+    return lambda world: {"source": IMPORTED} if imported else {}
+
+
+def api_circulate() -> Body:
+    return lambda world: {"label": "Circulated here", "visibility": "process"}
+
+
+def api_new_clause() -> Body:
+    return lambda world: dict(NEW_CLAUSE)
+
+
+def api_clause_change(slug: str, text: str, number: int, clause: str) -> Body:
+    """Return the change of a clause, from the revision it has in the world (no conflict)."""
+
+    def body(world: MatrixWorld) -> dict[str, Any]:
+        row = world.clause(slug, text, number, clause)
+        return {"revision": row.revision, **CLAUSE_CHANGE}
+
+    return body
+
+
+def api_position(party: str) -> Body:
+    """Return *party*'s (actor key) acceptance of a clause."""
+    return lambda world: {"party": party, "stance": "accept"}
+
+
+def api_cite_statement(conversation: str) -> Body:
+    """Return the citation of statement 1 of *conversation* (accepted in every conversation)."""
+    return lambda world: {"conversation": conversation, "number": 1}
+
+
+def api_comment(clause: str) -> Body:
+    return lambda world: {**COMMENT, "clause": clause}
+
+
+def api_review() -> Body:
+    return lambda world: {}
+
+
+def api_amendment(clause: str) -> Body:
+    """Return an amendment to *clause*, naming no party: the team's, or the caller's party's."""
+    return lambda world: {"clause": clause, **AMENDMENT}
+
+
+def api_decision() -> Body:
+    return lambda world: dict(DECISION)
+
+
+def web_new_text() -> Body:
+    """Return the form opening a text, as shown, without a file: an empty first draft."""
+    cls = text_form_class()
+    return lambda world: posted(cls(initial={**NEW_TEXT, "visibility": "process"}))
+
+
+def web_next_draft(*, circulate: bool) -> Body:
+    """Return the "issue next draft" form: start a working draft, or circulate the open one."""
+    circulated = {"action": "circulate", "label": "Circulated here", "visibility": "process"}
+    return lambda world: dict(circulated) if circulate else {"action": "start"}
+
+
+def web_import() -> Body:
+    return lambda world: {"source": IMPORTED}
+
+
+def web_new_clause() -> Body:
+    """Return the form adding a clause at the end of the working draft, as shown."""
+    cls = clause_form_class(with_key=True, after=[])
+    return lambda world: posted(cls(initial=NEW_CLAUSE))
+
+
+def web_clause_change(slug: str, text: str, number: int, clause: str) -> Body:
+    """Return a clause's edit form as shown (its revision hidden in it), with CLAUSE_CHANGE."""
+    cls = clause_form_class()
+
+    def body(world: MatrixWorld) -> dict[str, Any]:
+        row = world.clause(slug, text, number, clause)
+        initial = {name: getattr(row, name) for name in CLAUSE_FIELDS}
+        return posted(cls(initial={**initial, "revision": row.revision, **CLAUSE_CHANGE}))
+
+    return body
+
+
+def web_position(party: str) -> Body:
+    """Return the position form accepting a clause for *party* (actor key). The team's form
+    asks which party; a delegation's names its own party, so *party* says what it means."""
+    return lambda world: {"party": party, "stance": "accept"}
+
+
+def web_comment() -> Body:
+    return lambda world: {**COMMENT, "kind": "criticism"}
+
+
+def web_cite_statement(conversation: str) -> Body:
+    return lambda world: {"conversation": conversation, "number": "1"}
+
+
+def web_review() -> Body:
+    return lambda world: {}
+
+
+def web_amendment(clause: str) -> Body:
+    """Return the amendment form naming no proposer: the team's, or the caller's party's."""
+    return lambda world: {"clause": clause, "op": "replace", **AMENDMENT}
+
+
+def web_decision() -> Body:
+    return lambda world: dict(DECISION)

@@ -28,6 +28,18 @@ Consultations: every page and API operation of a conversation, on each conversat
 world (CONSULTATIONS, with who reads, runs and takes part in each) and on one that does not
 exist.
 
+Negotiating texts: every page and API operation of a text, on *spots* (``Spot``): each text
+of the world (a process-level one open to amendments, a process-level one under the one-text
+procedure, the team's own, one in "backroom", one that does not exist), each draft of them
+(current, closed, working, missing), a clause of each (and one that does not exist), each
+amendment (the team's, party A's, a missing one). A spot says which part of the request hides
+something from someone, so that its 404 is compared with the one for a missing thing *there*
+(a missing draft, clause or amendment; the API names what is missing). Positions are recorded
+per party on the current draft: the head officially, a member as an advisory view, the team for
+any party; the other party's head is refused, and so is everyone on a working or closed draft.
+A statement's page and its citing clauses are read per conversation and per statement
+(accepted, pending, rejected, missing); the canaries prove who sees which clauses.
+
 Nothing the resolver lists is excluded. Not in the resolver, so not in the matrix:
 ``/static/…``, which WhiteNoise serves before URL resolution (public CSS only). HEAD and
 OPTIONS are not cells: HEAD is answered as GET without a body, OPTIONS only lists methods.
@@ -50,7 +62,9 @@ How to add a row for a new endpoint
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Any
+from urllib.parse import urlencode
 
 from parley.processes.kinds import KINDS
 from tests.integration.access import bodies
@@ -58,6 +72,7 @@ from tests.integration.access.inventory import HTTP_METHODS
 from tests.integration.access.vocabulary import (
     ACCREDITED,
     API,
+    AS_MISSING,
     BACKROOM,
     CHANGED,
     CREATED,
@@ -66,6 +81,9 @@ from tests.integration.access.vocabulary import (
     HEADS,
     HIDDEN,
     MEDIATION,
+    MISSING_KEY,
+    MISSING_NUMBER,
+    MISSING_SLUG,
     NOBODY,
     OK,
     PARTY_A,
@@ -84,6 +102,7 @@ from tests.integration.access.vocabulary import (
     Door,
     Expect,
     Outcome,
+    Params,
     Row,
     Twin,
     acts,
@@ -91,6 +110,17 @@ from tests.integration.access.vocabulary import (
     missing_in_body,
     missing_in_path,
     reads,
+)
+from tests.integration.access.world import (
+    BACKROOM_TEXT,
+    CHARTER,
+    CITED,
+    FIRST_CLAUSE,
+    JOINT,
+    PARTY_AMENDMENT,
+    TEAM_AMENDMENT,
+    TEAM_NOTE,
+    TEAM_TEXT,
 )
 
 
@@ -469,13 +499,371 @@ def api_consultations() -> list[Row]:
     ]  # fmt: skip
 
 
+# Negotiating texts ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Spot:
+    """A negotiating text, one of its drafts, a clause of one or an amendment to it (world.py);
+    who may read it; and which part of the request names the narrowest thing some persona may
+    not see (*hides*: a path parameter, or a query parameter): its twin names something that
+    does not exist there instead, so that hidden and missing must answer the same bytes."""
+
+    slug: str
+    text: str
+    readers: frozenset[str]
+    number: int | None = None
+    clause: str | None = None
+    code: str | None = None
+    hides: str = "text"
+    query: tuple[tuple[str, str], ...] = ()
+    fmt: str | None = None
+
+    @property
+    def label(self) -> str:
+        number = f"v{self.number}" if self.number is not None else None
+        parts = (self.slug, self.text, number, self.clause, self.code, self.fmt)
+        query = "&".join(f"{name}={value}" for name, value in self.query)
+        return "/".join(p for p in parts if p) + (f"?{query}" if query else "")
+
+    @property
+    def working(self) -> bool:
+        """Return whether this is (a clause of) a working draft, the only one that changes."""
+        return (self.text, self.number) in WORKING
+
+    @property
+    def current(self) -> bool:
+        """Return whether this is (a clause of) the latest circulated draft: it takes positions."""
+        return (self.text, self.number) in CURRENT
+
+    def params(self, path: str) -> dict[str, str]:
+        """Return the values of *path*'s parameters; the API names the text {key}."""
+        number = None if self.number is None else str(self.number)
+        named = {"slug": self.slug, "text": self.text, "key": self.text, "number": number,
+                 "clause": self.clause, "code": self.code, "fmt": self.fmt}  # fmt: skip
+        return {name: value for name, value in named.items() if f"{{{name}}}" in path and value}
+
+    def twin(self) -> Twin:
+        """Return the request naming something missing where this spot hides something."""
+        hides, query = self.hides, dict(self.query)
+
+        def twin(path: str, params: Params, body: Any) -> tuple[str, Any]:
+            missing = dict(params)
+            if hides in query:
+                query[hides] = MISSING_NUMBER
+            else:
+                name = "key" if hides == "text" and "{key}" in path else hides
+                assert name in missing, f"{path}: nothing named {name} to replace"
+                missing[name] = MISSING_FOR.get(name, MISSING_KEY)
+            return path.format(**missing) + (f"?{urlencode(query)}" if query else ""), body
+
+        return twin
+
+    def case(self, path: str, expect: Expect, body: Body | None = None) -> Case:
+        return Case(self.label, self.params(path), expect, body, self.twin(), dict(self.query))
+
+
+MISSING_FOR = {"slug": MISSING_SLUG, "number": MISSING_NUMBER}
+WORKING = {(JOINT, 2), (BACKROOM_TEXT, 2)}  # the working drafts of the world
+CURRENT = {(JOINT, 1), (CHARTER, 2), (TEAM_TEXT, 1), (BACKROOM_TEXT, 1)}  # take positions
+MISSING_TEXT = "no-such-text"
+OPEN_TEXTS = {JOINT}  # drafting mode "open amendments": party delegates table amendments
+PARTIES = PARTY_A | PARTY_B  # members of the texts' parties: they comment and review
+
+
+def _joint(readers: frozenset[str], **where: Any) -> Spot:
+    return Spot(TALKS, JOINT, readers, **where)
+
+
+# Texts: joint and charter are process level; team-text is the team's; backroom-text is in the
+# hidden process.
+TEXT_SPOTS = [
+    _joint(ACCREDITED),
+    Spot(TALKS, CHARTER, ACCREDITED),
+    Spot(TALKS, TEAM_TEXT, MEDIATION),
+    Spot(BACKROOM, BACKROOM_TEXT, MEDIATION, hides="slug"),
+    Spot(TALKS, MISSING_TEXT, NOBODY),
+]
+# Drafts: every text's circulated Draft 1; joint's and backroom-text's working Draft 2;
+# charter's Draft 2, circulated after its Draft 1 (closed: it takes no more positions).
+VERSION_SPOTS = [
+    _joint(ACCREDITED, number=1),
+    _joint(MEDIATION, number=2, hides="number"),
+    _joint(NOBODY, number=int(MISSING_NUMBER), hides="number"),
+    Spot(TALKS, CHARTER, ACCREDITED, number=1),
+    Spot(TALKS, CHARTER, ACCREDITED, number=2),
+    Spot(TALKS, TEAM_TEXT, MEDIATION, number=1),
+    Spot(BACKROOM, BACKROOM_TEXT, MEDIATION, number=1, hides="slug"),
+    Spot(BACKROOM, BACKROOM_TEXT, MEDIATION, number=2, hides="slug"),
+    Spot(TALKS, MISSING_TEXT, NOBODY, number=1),
+]
+# Clauses: the first clause of each draft, joint's team note, a clause that does not exist.
+CLAUSE_SPOTS = [
+    replace(spot, clause=FIRST_CLAUSE.get(spot.text, FIRST_CLAUSE[JOINT]))
+    for spot in VERSION_SPOTS
+    if spot.number != int(MISSING_NUMBER)
+] + [
+    _joint(MEDIATION, number=2, clause=TEAM_NOTE, hides="number"),
+    _joint(NOBODY, number=1, clause=MISSING_KEY, hides="clause"),
+]
+# Amendments to joint: the team's (process level) and party A's (party level).
+AMENDMENT_SPOTS = [
+    _joint(ACCREDITED, code=TEAM_AMENDMENT),
+    _joint(MEDIATION | PARTY_A, code=PARTY_AMENDMENT, hides="code"),
+    _joint(NOBODY, code=MISSING_KEY, hides="code"),
+    Spot(TALKS, MISSING_TEXT, NOBODY, code=TEAM_AMENDMENT),
+]
+# Diffs: Draft 1 with itself; joint's Draft 1 with the working Draft 2 (the parties do not see
+# it: the web page then shows their only draft, the API answers 404 as for a missing draft).
+DIFF_SPOTS = [
+    *(replace(spot, query=(("from", "1"), ("to", "1"))) for spot in TEXT_SPOTS),
+    _joint(MEDIATION, query=(("from", "1"), ("to", "2")), hides="to"),
+    Spot(TALKS, CHARTER, ACCREDITED, query=(("from", "1"), ("to", "2"))),
+    Spot(BACKROOM, BACKROOM_TEXT, MEDIATION, hides="slug", query=(("from", "1"), ("to", "2"))),
+]
+EXPORT_FORMATS = ("md", "docx", "pdf")
+# Whose position a case records on a clause: each party of joint's and charter's, the sample
+# bloc that is backroom-text's party.
+POSITION_PARTIES = {JOINT: ("party-a", "party-b"), CHARTER: ("party-a", "party-b"),
+                    TEAM_TEXT: ("party-a",), BACKROOM_TEXT: ("sample-actors",),
+                    MISSING_TEXT: ("party-a",)}  # fmt: skip
+MEMBERS = {"party-a": PARTY_A, "party-b": PARTY_B}
+CONVERSATION_OF = {TALKS: CITED, BACKROOM: "backroom-consultation"}  # statement 1 is accepted
+
+
+def spot_row(
+    method: str,
+    path: str,
+    spots: Iterable[Spot],
+    rule: Callable[[Spot], Expect],
+    body: Callable[[Spot], Body] | None = None,
+    *,
+    more: Iterable[Case] = (),
+) -> Row:
+    """Return the row of (*method*, *path*): a case per spot, then the cases in *more*."""
+    cases_ = tuple(s.case(path, rule(s), body(s) if body else None) for s in spots)
+    return Row(method, path, (*cases_, *more))
+
+
+def seen(spot: Spot) -> Expect:
+    return reads(spot.readers)
+
+
+def drafters(spot: Spot) -> frozenset[str]:
+    """Return who may change a draft: the team, a working draft only (a circulated one is
+    frozen: the team is refused too)."""
+    return MEDIATION if spot.working else NOBODY
+
+
+def proposers(spot: Spot) -> frozenset[str]:
+    """Return who may table an amendment: the team, and party heads when the text is open."""
+    return MEDIATION | (HEADS if spot.text in OPEN_TEXTS else NOBODY)
+
+
+def position_cases(door: Door, path: str, done: Outcome, body: Callable[[str], Body]) -> list[Case]:
+    """Return a case per clause and party recording that party's position: on the current
+    draft its delegation (the head officially, a member's advisory view) and the team, who may
+    record any party's; the other party's head and the observer are refused. A working or a
+    closed draft takes no position, not even the team's."""
+    found = []
+    for spot in CLAUSE_SPOTS:
+        for party in POSITION_PARTIES[spot.text]:
+            speakers = MEDIATION | MEMBERS.get(party, NOBODY) if spot.current else NOBODY
+            expect = acts(door, spot.readers, speakers, done)
+            found.append(replace(spot.case(path, expect, body(party)),
+                                 label=f"{spot.label} for {party}"))  # fmt: skip
+    return found
+
+
+def web_texts() -> list[Row]:
+    """Return the negotiating-text pages: readers of a text read its drafts, board, clauses,
+    diffs, amendments and exports; the team drafts, circulates, imports, cites and decides;
+    party delegations record positions (the head officially, members advisory), comment and
+    review; party heads table amendments where the text is open to them."""
+    texts, text = "/p/{slug}/texts/", "/p/{slug}/texts/{text}/"
+    version, clause = text + "v/{number}/", text + "v/{number}/clauses/{clause}/"
+    return [
+        row("GET", texts, PROCESSES, readable),
+        row("GET", texts + "new/", PROCESSES, lambda t: acts(WEB, t.readers, MEDIATION, OK)),
+        row("POST", texts + "new/", PROCESSES, lambda t: acts(WEB, t.readers, MEDIATION, SAVED),
+            lambda t: bodies.web_new_text()),
+        spot_row("GET", text, TEXT_SPOTS, seen),
+        spot_row("GET", text + "diff/", DIFF_SPOTS, web_diff),
+        # A party's changes since its last review: the team picks a party; the observer has none.
+        spot_row("GET", text + "changes/", TEXT_SPOTS,
+                 lambda s: reads(s.readers, refused={"observer"})),
+        spot_row("GET", text + "draft/", TEXT_SPOTS, lambda s: acts(WEB, s.readers, MEDIATION, OK)),
+        spot_row("POST", text + "draft/", TEXT_SPOTS,
+                 lambda s: acts(WEB, s.readers, MEDIATION, SAVED),
+                 lambda s: bodies.web_next_draft(circulate=s.text in {JOINT, BACKROOM_TEXT})),
+        spot_row("GET", text + "import/", TEXT_SPOTS,
+                 lambda s: acts(WEB, s.readers, MEDIATION, OK)),
+        # Only with no working draft open: joint's and backroom-text's refuse the team too.
+        spot_row("POST", text + "import/", TEXT_SPOTS,
+                 lambda s: acts(WEB, s.readers, importers(s), SAVED),
+                 lambda s: bodies.web_import()),
+        spot_row("GET", text + "amendments/", TEXT_SPOTS, seen),
+        spot_row("GET", text + "amendments/new/", TEXT_SPOTS,
+                 lambda s: acts(WEB, s.readers, proposers(s), OK)),
+        spot_row("POST", text + "amendments/new/", TEXT_SPOTS,
+                 lambda s: acts(WEB, s.readers, proposers(s), SAVED),
+                 lambda s: bodies.web_amendment(FIRST_CLAUSE.get(s.text, "fighters"))),
+        spot_row("POST", text + "amendments/{code}/decide/", AMENDMENT_SPOTS,
+                 lambda s: acts(WEB, s.readers, MEDIATION, SAVED), lambda s: bodies.web_decision()),
+        spot_row("GET", version, VERSION_SPOTS, seen),
+        spot_row("GET", version + "board/", VERSION_SPOTS, seen),
+        spot_row("POST", version + "reviewed/", VERSION_SPOTS,
+                 lambda s: acts(WEB, s.readers, NOBODY if s.working else PARTIES, SAVED),
+                 lambda s: bodies.web_review()),
+        spot_row("GET", version + "export.{fmt}", exports(VERSION_SPOTS), seen),
+        spot_row("GET", version + "clauses/new/", VERSION_SPOTS,
+                 lambda s: acts(WEB, s.readers, drafters(s), OK)),
+        spot_row("POST", version + "clauses/new/", VERSION_SPOTS,
+                 lambda s: acts(WEB, s.readers, drafters(s), SAVED),
+                 lambda s: bodies.web_new_clause()),
+        spot_row("GET", clause, CLAUSE_SPOTS, seen),
+        # The form: the team (any party), delegations (their own); the observer speaks for none.
+        spot_row("GET", clause + "position/", CLAUSE_SPOTS,
+                 lambda s: acts(WEB, s.readers, MEDIATION | PARTIES, OK)),
+        Row("POST", clause + "position/",
+            tuple(position_cases(WEB, clause + "position/", SAVED, bodies.web_position))),
+        spot_row("GET", clause + "edit/", CLAUSE_SPOTS,
+                 lambda s: acts(WEB, s.readers, drafters(s), OK)),
+        spot_row("POST", clause + "edit/", CLAUSE_SPOTS,
+                 lambda s: acts(WEB, s.readers, drafters(s), SAVED), clause_change(WEB)),
+        spot_row("POST", clause + "comments/", CLAUSE_SPOTS,
+                 lambda s: acts(WEB, s.readers, MEDIATION | PARTIES, SAVED),
+                 lambda s: bodies.web_comment()),
+        spot_row("POST", clause + "cite/", CLAUSE_SPOTS,
+                 lambda s: acts(WEB, s.readers, drafters(s), SAVED),
+                 lambda s: bodies.web_cite_statement(CONVERSATION_OF[s.slug])),
+        statement_row("/c/{slug}/statements/{number}/"),
+    ]  # fmt: skip
+
+
+def importers(spot: Spot) -> frozenset[str]:
+    """Return who may import the next draft: the team, while no working draft is open."""
+    return NOBODY if (spot.text, 2) in WORKING else MEDIATION
+
+
+def web_diff(spot: Spot) -> Expect:
+    """Readers of both drafts see the diff; a reader who sees one draft only gets the page
+    for a text with one draft, the same as when the other one does not exist."""
+    expect = reads(spot.readers)
+    if spot.hides in dict(spot.query):
+        seen_text = ACCREDITED if spot.slug == TALKS else MEDIATION
+        expect |= dict.fromkeys(seen_text - spot.readers, AS_MISSING)
+    return expect
+
+
+def exports(spots: Iterable[Spot]) -> list[Spot]:
+    """Return each draft in each export format, and a format that does not exist."""
+    found = [replace(s, fmt=fmt) for s in spots for fmt in EXPORT_FORMATS]
+    return found + [_joint(NOBODY, number=1, fmt="txt", hides="fmt")]
+
+
+def clause_change(door: Door) -> Callable[[Spot], Body]:
+    def body(spot: Spot) -> Body:
+        if spot.readers == NOBODY:  # nothing to start from: any revision will do
+            return lambda world: {"revision": 1, **bodies.CLAUSE_CHANGE}
+        change = bodies.web_clause_change if door is WEB else bodies.api_clause_change
+        return change(spot.slug, spot.text, spot.number or 0, spot.clause or "")
+
+    return body
+
+
+# Statements and the clauses citing them: statement 1 of every conversation (accepted); of the
+# public one, the pending and the rejected statements (the team's under strict moderation).
+STATEMENT_SPOTS = [
+    *((c.slug, "1", c.readers, "slug") for c in CONSULTATIONS),
+    (CITED, "2", MEDIATION, "number"),
+    (CITED, "3", MEDIATION, "number"),
+    (CITED, MISSING_NUMBER, NOBODY, "number"),
+]
+
+
+def statement_row(path: str) -> Row:
+    """Return the row of a statement's page or its citing clauses: the conversation's readers,
+    each seeing only the clauses of drafts they may read (the canaries prove it)."""
+
+    def twin(hides: str) -> Twin:
+        return lambda p, params, body: (p.format(**{**params, hides: MISSING_FOR[hides]}), body)
+
+    return Row("GET", path, tuple(
+        Case(f"{slug} #{number}", {"slug": slug, "number": number}, reads(readers), None,
+             twin(hides))
+        for slug, number, readers, hides in STATEMENT_SPOTS
+    ))  # fmt: skip
+
+
+def api_texts() -> list[Row]:
+    """Return the negotiating-text endpoints: as on the web. Starting the next draft (or
+    importing it) needs no working draft open; circulating, adding, editing and citing need one."""
+    texts = f"{API_ROOT}/processes/{{slug}}/texts"
+    text = texts + "/{key}"
+    version, clause = text + "/versions/{number}", text + "/versions/{number}/clauses/{clause}"
+    return [
+        row("GET", texts, PROCESSES, readable),
+        row("POST", texts, PROCESSES, lambda t: acts(API, t.readers, MEDIATION, CREATED),
+            lambda t: bodies.api_new_text()),
+        spot_row("GET", text, TEXT_SPOTS, seen),
+        spot_row("PATCH", text, TEXT_SPOTS, lambda s: acts(API, s.readers, MEDIATION, CHANGED),
+                 lambda s: bodies.api_text_change()),
+        spot_row("GET", text + "/versions", TEXT_SPOTS, seen),
+        # charter's next draft is started, team-text's imported; joint's and backroom-text's
+        # working drafts are open already, so the team is refused too.
+        spot_row("POST", text + "/versions", TEXT_SPOTS,
+                 lambda s: acts(API, s.readers, importers(s), CREATED),
+                 lambda s: bodies.api_next_draft(imported=s.text == TEAM_TEXT)),
+        spot_row("GET", version, VERSION_SPOTS, seen),
+        spot_row("POST", version + "/circulate", VERSION_SPOTS,
+                 lambda s: acts(API, s.readers, drafters(s), CHANGED),
+                 lambda s: bodies.api_circulate()),
+        spot_row("GET", version + "/board", VERSION_SPOTS, seen),
+        spot_row("GET", version + "/export", api_exports(VERSION_SPOTS), seen),
+        spot_row("POST", version + "/clauses", VERSION_SPOTS,
+                 lambda s: acts(API, s.readers, drafters(s), CREATED),
+                 lambda s: bodies.api_new_clause()),
+        spot_row("GET", clause, CLAUSE_SPOTS, seen),
+        spot_row("PATCH", clause, CLAUSE_SPOTS,
+                 lambda s: acts(API, s.readers, drafters(s), CHANGED), clause_change(API)),
+        Row("POST", clause + "/positions",
+            tuple(position_cases(API, clause + "/positions", CREATED, bodies.api_position))),
+        spot_row("POST", clause + "/citations", CLAUSE_SPOTS,
+                 lambda s: acts(API, s.readers, drafters(s), CREATED),
+                 lambda s: bodies.api_cite_statement(CONVERSATION_OF[s.slug])),
+        spot_row("GET", version + "/positions", VERSION_SPOTS, seen),
+        spot_row("GET", version + "/comments", VERSION_SPOTS, seen),
+        spot_row("POST", version + "/comments", VERSION_SPOTS,
+                 lambda s: acts(API, s.readers, MEDIATION | PARTIES, CREATED),
+                 lambda s: bodies.api_comment(FIRST_CLAUSE.get(s.text, "fighters"))),
+        spot_row("POST", version + "/review", VERSION_SPOTS,
+                 lambda s: acts(API, s.readers, NOBODY if s.working else PARTIES, CHANGED),
+                 lambda s: bodies.api_review()),
+        spot_row("GET", text + "/diff", DIFF_SPOTS, seen),
+        spot_row("GET", text + "/amendments", TEXT_SPOTS, seen),
+        spot_row("POST", text + "/amendments", TEXT_SPOTS,
+                 lambda s: acts(API, s.readers, proposers(s), CREATED),
+                 lambda s: bodies.api_amendment(FIRST_CLAUSE.get(s.text, "fighters"))),
+        spot_row("PATCH", text + "/amendments/{code}", AMENDMENT_SPOTS,
+                 lambda s: acts(API, s.readers, MEDIATION, CHANGED),
+                 lambda s: bodies.api_decision()),
+        statement_row(f"{API_ROOT}/conversations/{{slug}}/statements/{{number}}/clauses"),
+    ]  # fmt: skip
+
+
+def api_exports(spots: Iterable[Spot]) -> list[Spot]:
+    """Return each draft in each export format (the query parameter "format")."""
+    return [replace(s, query=(("format", fmt),)) for s in spots for fmt in EXPORT_FORMATS]
+
+
 def build_matrix() -> list[Row]:
     """Return every row of the matrix."""
     rows = web_site() + web_process() + web_new_record() + web_record() + web_consultations()
-    rows += api_site()
+    rows += web_texts() + api_site()
     for kind in KINDS:
         rows += api_kind(kind)
-    return rows + api_citations() + api_consultations()
+    return rows + api_citations() + api_consultations() + api_texts()
 
 
 MATRIX = build_matrix()

@@ -3,27 +3,34 @@
 Each cell runs in a savepoint that is rolled back, and the persona's cookies are put back
 afterwards, so every cell meets the same world (a sign-out or a saved form changes nothing
 for the next one).
+
+The leak check reads what a caller would: the body as sent, and the text inside an exported
+Word file (its XML, unzipped) or PDF (its text layer), where a canary is not in the raw bytes.
 """
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 import re
+import zipfile
 from collections.abc import Iterable, Iterator
 from copy import deepcopy
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
 
 import pytest
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core import mail
 from django.db import connection, models, transaction
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.test import Client
 from django.urls import reverse
+from pypdf import PdfReader
 
 from parley.audit.models import AuditEvent
 from parley.consultation.models import (
@@ -35,6 +42,16 @@ from parley.consultation.models import (
 )
 from parley.processes.kinds import KINDS
 from parley.processes.models import Citation, Process
+from parley.texts.models import (
+    Amendment,
+    Clause,
+    ClausePosition,
+    Comment,
+    NegotiatingText,
+    Option,
+    PartyReview,
+    TextVersion,
+)
 from tests.integration.access.vocabulary import Case, Outcome, Row
 from tests.integration.access.world import CANARIES, ENTITLED, MatrixWorld
 from tests.world import PERSONAS
@@ -68,28 +85,47 @@ def sign_in_everyone(world: MatrixWorld) -> dict[str, Caller]:
 
 
 def send(caller: Caller, method: str, url: str, body: Any = None) -> Response:
-    """Send *body* the way its door takes it: JSON to the API, a posted form to the web."""
+    """Send *body* the way its door takes it: JSON to the API, a posted form to the web.
+
+    A streamed answer (a file download) is read whole, so it is checked like any other.
+    """
     client, headers = caller.client, {"X-CSRFToken": caller.token}
     if method == "GET":
-        return client.get(url)
-    if url.startswith(API_PREFIX):
+        response = client.get(url)
+    elif url.startswith(API_PREFIX):
         data = "" if body is None else json.dumps(body)
-        return client.generic(method, url, data, "application/json", headers=headers)
-    if method == "POST":
-        return client.post(url, {**(body or {}), "csrfmiddlewaretoken": caller.token})
-    return client.generic(method, url, headers=headers)
+        response = client.generic(method, url, data, "application/json", headers=headers)
+    elif method == "POST":
+        response = client.post(url, {**(body or {}), "csrfmiddlewaretoken": caller.token})
+    else:
+        response = client.generic(method, url, headers=headers)
+    return _read_whole(response) if response.streaming else response
+
+
+def _read_whole(streamed: Response) -> Response:
+    """Return a streamed answer as a plain one: the same status, headers, cookies and bytes."""
+    content = b"".join(streamed.streaming_content)  # type: ignore[attr-defined]
+    response = HttpResponse(content, status=streamed.status_code)
+    for name, value in streamed.headers.items():
+        response.headers[name] = value
+    response.cookies = streamed.cookies
+    return response  # type: ignore[return-value]
 
 
 CONSULTATION = [Conversation, Statement, Participant, Vote, OpinionMapSnapshot]
+TEXTS = [NegotiatingText, TextVersion, Clause, Option, ClausePosition, Comment, Amendment,
+         PartyReview]  # fmt: skip
 # What a counted vote may add: its row, the voter's participant on a first vote, and (if the
 # recompute ran at once) a snapshot.
 VOTE_EFFECTS = {m._meta.label_lower for m in (Vote, Participant, OpinionMapSnapshot)}
 
 
 def _watched() -> list[type[models.Model]]:
-    """Return what a request may not change: every kind's rows and audience links, processes,
-    citations, audit events and every consultation table."""
-    watched: list[type[models.Model]] = [kind.model for kind in KINDS.values()]
+    """Return what a request may not change: every kind's rows, every texts table (texts,
+    versions, clauses, options, positions, comments, amendments, reviews) and their links
+    (audiences, a text's parties, a clause's cited statements), processes, citations, audit
+    events and every consultation table."""
+    watched: list[type[models.Model]] = [kind.model for kind in KINDS.values()] + TEXTS
     links = [field.remote_field.through for m in watched for field in m._meta.many_to_many]
     return [*watched, *links, Process, Citation, AuditEvent, *CONSULTATION]  # type: ignore[list-item]
 
@@ -119,9 +155,29 @@ def snapshot() -> dict[str, tuple[int, str]]:
         return {label: (count, contents) for label, count, contents in cursor.fetchall()}
 
 
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+_XML_TAG = re.compile(r"<[^>]+>")
+
+
+def opened(response: Response) -> list[str]:
+    """Return the text a reader finds inside an exported file: a Word file's every part (its
+    XML, and the XML without tags, so a canary split across runs still reads whole); a PDF's
+    text layer, also without whitespace, so a canary broken across lines still reads whole."""
+    kind, content = response.headers.get("Content-Type", ""), response.content
+    if kind.startswith(DOCX):
+        with zipfile.ZipFile(io.BytesIO(content)) as word:
+            parts = [word.read(name).decode(errors="replace") for name in word.namelist()]
+        return parts + [_XML_TAG.sub("", part) for part in parts]
+    if kind.startswith("application/pdf"):
+        text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+        return [text, re.sub(r"\s+", "", text)]
+    return []
+
+
 def exposed(response: Response) -> list[str]:
-    """Return everything *response* shows its caller: body, headers, cookies, flash messages."""
-    texts = [response.content.decode(errors="replace")]
+    """Return everything *response* shows its caller: body (and the text of an exported file),
+    headers, cookies, flash messages."""
+    texts = [response.content.decode(errors="replace"), *opened(response)]
     texts += [f"{name}: {value}" for name, value in response.headers.items()]
     texts.append(response.cookies.output())
     messages = response.cookies.get("messages")
@@ -164,7 +220,7 @@ class Cell:
 
     @property
     def url(self) -> str:
-        return self.row.url(self.case.params)
+        return self.row.url(self.case.params, self.case.query)
 
     def __str__(self) -> str:
         return f"{self.caller.persona:18} {self.row.method} {self.url} [{self.case.label}]"
@@ -203,6 +259,8 @@ def _check(cell: Cell, caplog: pytest.LogCaptureFixture) -> list[str]:
     texts = exposed(response) + elsewhere(caplog)
     if cell.outcome.probe and response.status_code == cell.outcome.status:
         twin_url, twin_body = cell.case.twin(cell.row.path, cell.case.params, cell.body)
+        if cell.case.query and "?" not in twin_url:
+            twin_url += f"?{urlencode(cell.case.query)}"
         twin = send(cell.caller, cell.row.method, twin_url, twin_body)
         texts += exposed(twin)
         problems += _same_as_missing(response, twin, twin_url)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
 
 from tests.world import PERSONAS
 
@@ -44,6 +45,9 @@ UNAUTHENTICATED = Outcome("UNAUTHENTICATED", 401)  # API: anonymous write
 FORBIDDEN = Outcome("FORBIDDEN", 403)  # may see it, may not do this
 HIDDEN = Outcome("HIDDEN", 404, probe=True)  # may not see it: the same bytes as a missing one
 UNKNOWN_REF = Outcome("UNKNOWN_REF", 422, probe=True)  # API: a hidden reference reads as unknown
+# A page that leaves out what the viewer may not see (a draft named in its query string): 200,
+# and the same bytes as the twin naming something that does not exist there.
+AS_MISSING = Outcome("AS_MISSING", 200, probe=True)
 # A vote was counted. Votes are their own append-only log, never audited (decision 0008), so a
 # counted vote adds one vote row (and on a first vote the participant) and no audit event.
 RECORDED = Outcome("RECORDED", 201, votes=True)  # API
@@ -56,6 +60,7 @@ TALKS = "talks"  # the personas' public process
 BACKROOM = "backroom"  # a mediation-only process the mediator opened
 MISSING_SLUG = "no-such-process"
 MISSING_KEY = "no-such-key"
+MISSING_NUMBER = "99"  # a draft or statement number that matches nothing
 
 # Persona groups (see tests/world.py for who holds which role).
 EVERYONE = frozenset(PERSONAS)
@@ -85,10 +90,14 @@ def each(outcome: Outcome) -> Expect:
     return dict.fromkeys(PERSONAS, outcome)
 
 
-def reads(readers: Iterable[str]) -> Expect:
-    """Expect 200 for *readers*, the missing-row 404 for everyone else."""
-    readers = frozenset(readers)
-    return {persona: OK if persona in readers else HIDDEN for persona in PERSONAS}
+def reads(readers: Iterable[str], *, refused: Iterable[str] = NOBODY) -> Expect:
+    """Expect 200 for *readers*, the missing-row 404 for everyone else; 403 for the readers
+    in *refused* (a page that only some readers may open, such as their party's view)."""
+    readers, refused = frozenset(readers), frozenset(refused)
+    return {
+        persona: (FORBIDDEN if persona in refused else OK) if persona in readers else HIDDEN
+        for persona in PERSONAS
+    }
 
 
 def acts(
@@ -121,7 +130,8 @@ def acts(
 Body = Callable[["MatrixWorld"], Any]
 Params = Mapping[str, str]
 # The same request naming something that does not exist: (path template, params, body) -> (url,
-# body). A "cannot see" answer must be byte-identical to the answer to the twin.
+# body). A "cannot see" answer must be byte-identical to the answer to the twin. A case with a
+# query string hands it on: the runner adds the case's query to a twin URL that has none.
 Twin = Callable[[str, Params, Any], tuple[str, Any]]
 
 
@@ -151,13 +161,15 @@ def missing_in_body(name: str) -> Twin:
 
 @dataclass(frozen=True)
 class Case:
-    """One request on a route (path parameters and body) and the outcome for every persona."""
+    """One request on a route (path parameters, query string and body) and the outcome for
+    every persona."""
 
     label: str
     params: Params
     expect: Expect
     body: Body | None = None
     twin: Twin = missing_in_path
+    query: Params = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         missing = EVERYONE - set(self.expect)
@@ -176,5 +188,5 @@ class Row:
     def id(self) -> str:
         return f"{self.method} {self.path}"
 
-    def url(self, params: Params) -> str:
-        return self.path.format(**params)
+    def url(self, params: Params, query: Params | None = None) -> str:
+        return self.path.format(**params) + (f"?{urlencode(query)}" if query else "")
