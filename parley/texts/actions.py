@@ -46,7 +46,9 @@ from parley.texts.queries import (
     working_draft,
 )
 
-TEXT_FIELDS = ("key", "title", "kind", "drafting_mode", "description", "visibility")
+TEXT_FIELDS = (
+    "key", "title", "kind", "drafting_mode", "description", "visibility", "is_illustrative",
+)  # fmt: skip
 CLAUSE_FIELDS = ("number", "heading", "body", "status")
 MAX_RANK = 99
 DECISIONS = frozenset(Amendment.Status) - {Amendment.Status.PROPOSED, Amendment.Status.WITHDRAWN}
