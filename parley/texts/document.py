@@ -11,6 +11,7 @@ Nothing here imports Django or the rest of Parley; the models turn into these va
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -119,3 +120,40 @@ def options_of(segments: tuple[Segment, ...]) -> tuple[OptionDoc, ...]:
     if brackets:
         options.append(OptionDoc(0, OMIT_CLAUSE, "", is_omit=True))
     return tuple(options)
+
+
+Piece = str | tuple[str, str]
+"""Settled wording, or one bracketed alternative with its label: ("1A", "All foreign fighters")."""
+
+
+def labelled_pieces(segments: tuple[Segment, ...]) -> Iterator[Piece]:
+    """Yield a clause's settled wording and its alternatives, each with its option label.
+
+    Alternatives of one bracket are separated by a single space, as the bracket format writes
+    them; Word and PDF print each label before its opening bracket.
+    """
+    labels = iter(option.label for option in options_of(segments) if not option.is_omit)
+    for segment in segments:
+        if not isinstance(segment, Bracket):
+            yield segment
+            continue
+        for index, wording in enumerate(segment.alternatives):
+            if index:
+                yield " "
+            yield (next(labels), wording)
+
+
+def split_paragraphs(pieces: Iterable[Piece]) -> list[list[Piece]]:
+    """Split pieces into paragraphs at blank lines in the settled wording.
+
+    A bracket never splits a paragraph: the format refuses one that spans a blank line.
+    """
+    result: list[list[Piece]] = [[]]
+    for piece in pieces:
+        chunks: list[Piece] = [*piece.split("\n\n")] if isinstance(piece, str) else [piece]
+        for index, chunk in enumerate(chunks):
+            if index:
+                result.append([])
+            if chunk:
+                result[-1].append(chunk)
+    return [paragraph for paragraph in result if paragraph]

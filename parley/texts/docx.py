@@ -72,8 +72,10 @@ from parley.texts.document import (
     Bracket,
     ClauseDoc,
     DraftingStatus,
+    Piece,
     TextDoc,
-    options_of,
+    labelled_pieces,
+    split_paragraphs,
 )
 from parley.texts.format import (
     Problem,
@@ -83,9 +85,6 @@ from parley.texts.format import (
     render_body,
     render_text,
 )
-
-Piece = str | tuple[str, str]
-"""Source text, or one bracketed alternative in source form with its label: ("1A", "[…]")."""
 
 _DEEPEST_HEADING = 9  # Word has Heading 1-9; the title takes the place of Heading 1
 _LABEL = re.compile(r"\s*\d+[A-Z]\s*")
@@ -254,29 +253,16 @@ def _source_paragraphs(body: str) -> list[list[Piece]]:
     Joining a paragraph's pieces gives its bracket syntax back; paragraphs break at blank lines
     in the settled wording, never inside a bracket.
     """
-    result: list[list[Piece]] = [[]]
-    for piece in _source_pieces(body):
-        chunks: list[Piece] = [*piece.split("\n\n")] if isinstance(piece, str) else [piece]
-        for index, chunk in enumerate(chunks):
-            if index:
-                result.append([])
-            if chunk:
-                result[-1].append(chunk)
-    return [paragraph for paragraph in result if paragraph]
+    return split_paragraphs(_source_pieces(body))
 
 
 def _source_pieces(body: str) -> Iterator[Piece]:
-    segments = parse_body(body)
-    # options_of lists each bracket's alternatives in reading order; the rest are implicit.
-    labels = iter(option.label for option in options_of(segments) if not option.is_omit)
-    for index, segment in enumerate(segments):
-        if not isinstance(segment, Bracket):
-            yield _source_text(segment, at_start=index == 0)
-            continue
-        for place, wording in enumerate(segment.alternatives):
-            if place:
-                yield " "
-            yield (next(labels), render_body((Bracket((wording,)),)))
+    for index, piece in enumerate(labelled_pieces(parse_body(body))):
+        if isinstance(piece, str):
+            yield _source_text(piece, at_start=index == 0)
+        else:
+            label, wording = piece
+            yield (label, render_body((Bracket((wording,)),)))
 
 
 def _source_text(text: str, *, at_start: bool) -> str:

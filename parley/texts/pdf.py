@@ -23,20 +23,17 @@ from __future__ import annotations
 
 import html
 import unicodedata
-from collections.abc import Iterator
 
 from parley.texts.document import (
     DRAFTING_LABELS,
-    Bracket,
     ClauseDoc,
     DraftingStatus,
+    Piece,
     TextDoc,
-    options_of,
+    labelled_pieces,
+    split_paragraphs,
 )
 from parley.texts.format import parse_body
-
-Piece = str | tuple[str, str]
-"""Settled wording, or one bracketed alternative with its label: ("1A", "All foreign fighters")."""
 
 _MAX_HEADING = 6  # HTML has h1-h6; the title is h1, so clauses go five levels deep, then stay
 
@@ -143,30 +140,5 @@ def _piece_html(piece: Piece) -> str:
 
 
 def _paragraphs(body: str) -> list[list[Piece]]:
-    """Split a clause body into paragraphs of pieces, numbering the brackets across the clause.
-
-    Paragraphs break at blank lines in the settled wording; a bracket never splits one.
-    """
-    result: list[list[Piece]] = [[]]
-    for piece in _pieces(body):
-        chunks: list[Piece] = [*piece.split("\n\n")] if isinstance(piece, str) else [piece]
-        for index, chunk in enumerate(chunks):
-            if index:
-                result.append([])
-            if chunk:
-                result[-1].append(chunk)
-    return [paragraph for paragraph in result if paragraph]
-
-
-def _pieces(body: str) -> Iterator[Piece]:
-    segments = parse_body(body)
-    # options_of lists each bracket's alternatives in reading order; the rest are implicit.
-    labels = iter(option.label for option in options_of(segments) if not option.is_omit)
-    for segment in segments:
-        if not isinstance(segment, Bracket):
-            yield segment
-            continue
-        for index, wording in enumerate(segment.alternatives):
-            if index:
-                yield " "
-            yield (next(labels), wording)
+    """Split a clause body into paragraphs of pieces, numbering the brackets across the clause."""
+    return split_paragraphs(labelled_pieces(parse_body(body)))
