@@ -15,6 +15,7 @@ from parley.consultation.demo import load_demo_consultation
 from parley.consultation.models import Conversation
 from parley.processes import demo
 from parley.processes.models import Process
+from parley.texts.demo import demo_text_path, load_demo_text
 
 
 class Command(BaseCommand):
@@ -39,6 +40,8 @@ class Command(BaseCommand):
         self.stdout.write(f"Process: {process.title} ({process.slug}, {state})")
         conversation = demo_consultation(process)
         self.stdout.write(f"Consultation: {serving.site_url(host, port)}c/{conversation.slug}/")
+        text = load_demo_text(process)
+        self.stdout.write(f"Negotiating text: {serving.site_url(host, port)}{demo_text_path(text)}")
         self.stdout.write("")
         self.stdout.write(logins_table(logins))
         self.stdout.flush()

@@ -78,7 +78,7 @@ class Command(BaseCommand):
 
     def _export(self, *, text_id: str, version: int, format: str, output: str | None,
                 username: str | None, **_: Any) -> None:  # fmt: skip
-        slug, _, key = text_id.partition("/")
+        slug, _slash, key = text_id.partition("/")
         if not key:
             raise CommandError(f"TEXT_ID is SLUG/KEY, e.g. astana-2015/joint; got {text_id!r}.")
         user = _user(username) if username else AnonymousUser()
