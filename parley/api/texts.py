@@ -252,6 +252,16 @@ class ChoiceOut(Schema):
     blocking: dict[str, dict[str, str]] = Field(description="Alternative -> party -> reason.")
 
 
+class AdvisoryOut(Schema):
+    """A delegation member's own view on the board: shown, never counted."""
+
+    party: str | None
+    option: str | None = Field(description="Label of the alternative; null: the clause.")
+    stance: str
+    reason: str
+    reservation: str
+
+
 class BracketOut(Schema):
     bracket: int
     labels: list[str]
@@ -276,7 +286,7 @@ class BoardRowOut(Schema):
     heading: str
     cells: list[CellOut] = Field(description="Only the parties whose positions you may see.")
     options: list[OptionRatings]
-    advisory: list[ClausePositionOut]
+    advisory: list[AdvisoryOut]
     result: ClauseResultOut | None = Field(
         description="null unless you see every signatory's position on the clause."
     )
@@ -1079,7 +1089,7 @@ def _clause_fields(
 def clause_detail(access: TextAccess, clause: Clause) -> dict[str, Any]:
     names = _Names(access)
     version = clause.version
-    positions = [p for p in latest_positions(version, access.viewer) if p.clause_id == clause.pk]
+    positions = latest_positions(version, access.viewer, clause=clause)
     comments = comments_visible(access, version, clause)
     amendments = amendments_visible(access).filter(clause_key=clause.key)
     return {
@@ -1198,7 +1208,16 @@ def _board_row(row: BoardRow, parties: Mapping[int, str | None]) -> dict[str, An
             for option_id, ratings in row.options.items()
             if option_id in labels
         ],
-        "advisory": [position_data(p, parties) for p in row.advisory],
+        "advisory": [
+            {
+                "party": parties.get(p.party_id),
+                "option": labels.get(p.option_id) if p.option_id is not None else None,
+                "stance": p.stance,
+                "reason": p.reason,
+                "reservation": p.reservation,
+            }
+            for p in row.advisory
+        ],
         "result": None if row.result is None else _clause_result(row.result, parties),
     }
 

@@ -11,7 +11,7 @@ party what another party said).
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
@@ -103,16 +103,62 @@ def comments_visible(
 # Positions and the board -----------------------------------------------------------------------
 
 
-def latest_positions(version: TextVersion, viewer: Viewer | None = None) -> list[ClausePosition]:
-    """Return the positions that count on *version*: the latest per party, clause, alternative
-    (and member, for advisory views); only those *viewer* may read, when one is given."""
+def latest_positions(
+    version: TextVersion, viewer: Viewer | None = None, *, clause: Clause | None = None
+) -> list[ClausePosition]:
+    """Return the positions that count on *version* (or one *clause* of it): the latest per
+    party, clause, alternative (and member, for advisory views); only those *viewer* may read,
+    when one is given."""
     rows = ClausePosition.objects.filter(clause__version=version)
+    if clause is not None:
+        rows = rows.filter(clause=clause)
     if viewer is not None:
         rows = rows.filter(visible_q(viewer, ClausePosition))
     latest: dict[tuple[Any, ...], ClausePosition] = {}
     for row in rows.select_related("clause", "option").order_by("pk"):
-        author = row.author_id if row.is_advisory else None
-        latest[(row.party_id, row.clause_id, row.option_id, row.is_advisory, author)] = row
+        latest[_identity(row)] = row
+    return list(latest.values())
+
+
+def _identity(row: Any) -> tuple[Any, ...]:
+    """What a later position replaces: the same party, clause, alternative (and member)."""
+    author = row.author_id if row.is_advisory else None
+    return (row.party_id, row.clause_id, row.option_id, row.is_advisory, author)
+
+
+@dataclass(frozen=True, slots=True)
+class PositionRow:
+    """A position as the board reads it: its own columns only, no model instance.
+
+    A draft of 500 clauses and 20 parties holds tens of thousands of positions; building model
+    objects for them took most of the board's time.
+    """
+
+    pk: int
+    party_id: int
+    clause_id: int
+    option_id: int | None
+    stance: str
+    reason: str
+    reservation: str
+    counter_wording: str
+    rank: int | None
+    is_advisory: bool
+    author_id: int | None
+
+
+_ROW_FIELDS = [f.name for f in fields(PositionRow)]
+
+
+def latest_position_rows(version: TextVersion, viewer: Viewer | None = None) -> list[PositionRow]:
+    """Return what ``latest_positions`` returns, as plain rows (for the board and its record)."""
+    rows = ClausePosition.objects.filter(clause__version=version)
+    if viewer is not None:
+        rows = rows.filter(visible_q(viewer, ClausePosition))
+    latest: dict[tuple[Any, ...], PositionRow] = {}
+    for values in rows.order_by("pk").values_list(*_ROW_FIELDS):
+        row = PositionRow(*values)
+        latest[_identity(row)] = row
     return list(latest.values())
 
 
@@ -128,7 +174,7 @@ class Cell:
     """One party's official position on one clause, as far as the viewer may see it."""
 
     party: PartyColumn
-    position: ClausePosition | None
+    position: PositionRow | None
     shown: bool  # False: the viewer may not see this party's positions
 
     @property
@@ -142,8 +188,8 @@ class Cell:
 class BoardRow:
     clause: Clause
     cells: tuple[Cell, ...]
-    options: dict[int, list[ClausePosition]]  # option id -> visible official ratings
-    advisory: list[ClausePosition]
+    options: dict[int, list[PositionRow]]  # option id -> visible official ratings
+    advisory: list[PositionRow]
     result: ClauseResult | None  # None: the viewer does not see every signatory's position
 
 
@@ -160,11 +206,13 @@ def board(access: TextAccess, version: TextVersion) -> Board:
     """Return where *version* stands, clause by clause and party by party, for the viewer."""
     parties = _party_columns(access)
     seen = _parties_seen(access.viewer, parties)
-    positions = latest_positions(version, access.viewer)
+    positions = latest_position_rows(version, access.viewer)
     official = [p for p in positions if not p.is_advisory]
     clauses = clauses_of(version)
+    keys, labels = _names_of(clauses)
     computed = assess_version(
-        [_clause_input(c) for c in clauses], [_position_input(p) for p in official],
+        [_clause_input(c) for c in clauses],
+        [_position_input(p, keys, labels) for p in official],
         parties=[p.pk for p in parties], refraining=_refraining(access), mode=_mode(access),
     )  # fmt: skip
     by_clause = _group(official, positions)
@@ -207,24 +255,31 @@ def _clause_input(clause: Clause) -> ClauseInput:
     return ClauseInput(clause.key, tuple((o.bracket, o.label) for o in clause.options.all()))
 
 
-def _position_input(position: ClausePosition) -> PositionInput:
+def _names_of(clauses: Sequence[Clause]) -> tuple[dict[int, str], dict[int, str]]:
+    """Return clause id -> key and option id -> label, from clauses with options prefetched."""
+    keys = {clause.pk: clause.key for clause in clauses}
+    labels = {option.pk: option.label for clause in clauses for option in clause.options.all()}
+    return keys, labels
+
+
+def _position_input(
+    position: PositionRow, keys: dict[int, str], labels: dict[int, str]
+) -> PositionInput:
     return PositionInput(
-        party=position.party_id or 0, clause=position.clause.key,
-        option=position.option.label if position.option else None,
+        party=position.party_id, clause=keys[position.clause_id],
+        option=labels[position.option_id] if position.option_id is not None else None,
         stance=Stance(position.stance), reason=position.reason, rank=position.rank,
     )  # fmt: skip
 
 
 @dataclass
 class _Grouped:
-    stances: dict[int, ClausePosition] | None = None
-    options: dict[int, list[ClausePosition]] | None = None
-    advisory: list[ClausePosition] | None = None
+    stances: dict[int, PositionRow] | None = None
+    options: dict[int, list[PositionRow]] | None = None
+    advisory: list[PositionRow] | None = None
 
 
-def _group(
-    official: Iterable[ClausePosition], every: Iterable[ClausePosition]
-) -> dict[int, _Grouped]:
+def _group(official: Iterable[PositionRow], every: Iterable[PositionRow]) -> dict[int, _Grouped]:
     grouped: dict[int, _Grouped] = {}
     for p in official:
         g = grouped.setdefault(p.clause_id, _Grouped({}, {}, []))
@@ -262,10 +317,12 @@ def results_record(version: TextVersion) -> dict[str, Any]:
     """
     text = version.text
     clauses = clauses_of(version)
-    positions = [p for p in latest_positions(version) if not p.is_advisory]
+    positions = [p for p in latest_position_rows(version) if not p.is_advisory]
     parties = dict(text.parties.values_list("pk", "key"))
+    keys, labels = _names_of(clauses)
     computed = assess_version(
-        [_clause_input(c) for c in clauses], [_position_input(p) for p in positions],
+        [_clause_input(c) for c in clauses],
+        [_position_input(p, keys, labels) for p in positions],
         parties=list(parties), refraining=list(text.refraining.values_list("pk", flat=True)),
     )  # fmt: skip
     document = computed.document

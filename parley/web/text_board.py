@@ -203,7 +203,9 @@ def _svg_row(
         stance = cell.stance
         _fill, ink, glyph, stance_label = STANCES.get(stance, STANCES["pending"])
         x = LABEL_WIDTH + CELL_WIDTH * column + 2
-        tip = f"{safe_label} · {escape(cell.party.name)}: {stance_label}{_tip_detail(cell)}"
+        # Reasons are in the table and on the clause page: 10,000 cells of them would weigh
+        # megabytes here.
+        tip = f"{escape(cell.party.name)}: {stance_label}"
         parts.append(
             f'<g><title>{tip}</title><rect x="{x}" y="{top + 2}" {shown.get(stance, "")}/>'
             f'<text x="{x + (CELL_WIDTH - 4) // 2}" y="{text_y}" text-anchor="middle" '
@@ -213,14 +215,6 @@ def _svg_row(
         parts.append(_svg_status(row, top, text_y, len(row.cells)))
     parts.append("</g>")
     return "".join(parts)
-
-
-def _tip_detail(cell: Cell) -> str:
-    position = cell.position
-    if position is None:
-        return ""
-    detail = position.reason or position.reservation
-    return f" — {escape(detail)}" if detail else ""
 
 
 def _svg_status(row: BoardRow, top: int, text_y: int, columns: int) -> str:
@@ -277,7 +271,7 @@ def board_table(
         status = f"<td>{_table_status(row, names)}</td>" if board.complete else ""
         parts.append(
             f'<tr id="board-{key}"><th scope="row"><a href="{prefix}{key}/" dir="auto">'
-            f"{escape(label)}</a></th>{cells}<td>{_table_options(row, names)}</td>"
+            f"{escape(label)}</a></th>{cells}<td>{_table_options(row)}</td>"
             f"<td>{_table_advisory(row)}</td>{status}</tr>"
         )
     parts.append("</tbody></table>")
@@ -290,11 +284,7 @@ def _table_cell(cell: Cell) -> str:
     position = cell.position
     extra = ""
     if position is not None:
-        notes = [
-            ("Reason", position.reason),
-            ("Reservation", position.reservation),
-            ("Could accept", position.counter_wording),
-        ]
+        notes = [("Reason", position.reason), ("Reservation", position.reservation)]
         extra = "".join(
             f'<br><small>{name}: <span dir="auto">{escape(text)}</span></small>'
             for name, text in notes
@@ -303,19 +293,19 @@ def _table_cell(cell: Cell) -> str:
     return f'<td class="stance stance-{stance}">{label}{extra}</td>'
 
 
-def _table_options(row: BoardRow, names: Mapping[int, str]) -> str:
+def _table_options(row: BoardRow) -> str:
+    """Return each alternative's ratings counted by stance; who said what is on the clause page."""
     if not row.options:
         return ""
     items = []
     for option in row.clause.options.all():
+        counts: dict[str, int] = {}
         for position in row.options.get(option.pk, []):
-            party = names.get(position.party_id or 0, "A party")
-            stance = STANCES.get(position.stance, STANCES["pending"])[3]
-            rank = f" (rank {position.rank})" if position.rank else ""
-            items.append(
-                f'<li>{escape(option.label)}: <span dir="auto">{escape(party)}</span> — '
-                f"{stance}{rank}</li>"
-            )
+            label = STANCES.get(position.stance, STANCES["pending"])[3]
+            counts[label] = counts.get(label, 0) + 1
+        if counts:
+            said = ", ".join(f"{label}: {n}" for label, n in counts.items())
+            items.append(f"<li>{escape(option.label)}: {said}</li>")
     return f'<ul class="ratings">{"".join(items)}</ul>' if items else ""
 
 

@@ -372,8 +372,7 @@ def clause_detail(
     names = _names(access.viewer, access.process)
     lines = [
         _position_line(p, names)
-        for p in queries.latest_positions(version, access.viewer)
-        if p.clause_id == row.pk
+        for p in queries.latest_positions(version, access.viewer, clause=row)
     ]
     context = _basics(
         access,
