@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import io
 import re
-import time
 from typing import Any
 
 import pytest
@@ -139,6 +138,18 @@ def test_the_mediator_sees_every_party_and_what_blocks(tw, client_for):
     assert 'class="board-table"' in html
 
 
+def test_the_cached_board_shows_a_position_as_soon_as_it_is_recorded(tw, client_for):
+    mediator = client_for("mediator")
+    assert "Waiting for positions" in page(mediator.get(version(1, "board")))
+    next_round = tw.clause(tw.draft_1, "next-round")
+    for persona, party in (("party_a_lead", tw.world.party_a), ("party_b_lead", tw.world.party_b)):
+        actions.record_position(access=tw.access(persona), clause=next_round, party=party,
+                                stance="accept")  # fmt: skip
+    html = page(mediator.get(version(1, "board")))
+    row = html[html.index('id="board-next-round"') :].split("</tr>")[0]
+    assert "Agreed" in row and "Waiting for positions" not in row
+
+
 def test_party_a_sees_only_its_own_positions_and_no_status(tw, client_for):
     response = client_for("party_a_lead").get(version(1, "board"))
     assert response.status_code == 200
@@ -151,7 +162,7 @@ def test_party_a_sees_only_its_own_positions_and_no_status(tw, client_for):
     assert "Not shown to you" in html
 
 
-def test_a_large_board_renders_fast():
+def test_a_large_board_draws_every_cell_and_escapes_every_text():
     parties = tuple(PartyColumn(pk, f"p{pk}", f"Party <{pk}>") for pk in range(1, 21))
     stance = ClausePosition(stance="reject", reason="No <script>")
     rows = tuple(
@@ -165,9 +176,7 @@ def test_a_large_board_renders_fast():
         for n in range(500)
     )
     board = Board(TextVersion(number=1, label="Draft 1"), parties, rows, None, False)
-    started = time.perf_counter()
-    view = board_view(board, "/clauses/")
-    assert time.perf_counter() - started < 1.0
+    view = board_view(board, "/clauses/")  # its speed is measured in bench/texts.py
     assert view.svg.count("<rect") >= 500 * 20
     assert "<script>" not in view.svg and "<script>" not in view.table
     assert "Party &lt;1&gt;" in view.table
