@@ -111,9 +111,10 @@ def test_demo_prints_the_address_then_the_logins_then_serves(monkeypatch):
     lines = out.splitlines()
     assert lines[0] == "Parley demo: http://127.0.0.1:8124/"
     assert lines[2] == "Consultation: http://127.0.0.1:8124/c/astana-2015-consultation/"
-    assert "parley-demo" in lines[4] and "Local demo only" in lines[4]
-    assert lines[6].split() == ["persona", "username", "password", "sees"]
-    assert lines[7].startswith("Lead mediator ")
+    assert lines[3] == "Negotiating text: http://127.0.0.1:8124/p/astana-2015/texts/joint-document/"
+    assert "parley-demo" in lines[5] and "Local demo only" in lines[5]
+    assert lines[7].split() == ["persona", "username", "password", "sees"]
+    assert lines[8].startswith("Lead mediator ")
     assert served == [("127.0.0.1", 8124)]
 
 
